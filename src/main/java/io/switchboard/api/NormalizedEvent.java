@@ -1,0 +1,30 @@
+package io.switchboard.api;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One classified update, ready to store and deliver. {@code json} is the exact document subscribers
+ * receive (SPEC section 5); the other fields are its indexed columns.
+ */
+public record NormalizedEvent(
+    String id,
+    String type,
+    String source,
+    Instant occurredAt,
+    Instant receivedAt,
+    String wabaId,
+    String phoneNumberId,
+    String displayPhoneNumber,
+    long inboundId,
+    String json) {
+
+  public NormalizedEvent {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(occurredAt, "occurredAt");
+    Objects.requireNonNull(receivedAt, "receivedAt");
+    Objects.requireNonNull(json, "json");
+  }
+}
