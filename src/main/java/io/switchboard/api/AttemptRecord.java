@@ -1,0 +1,14 @@
+package io.switchboard.api;
+
+import java.time.Instant;
+
+/**
+ * One HTTP try and where it leaves the delivery: succeeded, retry at {@code nextAttemptAt}, or failed
+ * (dead letter). {@code statusCode} is null when no response arrived.
+ */
+public record AttemptRecord(
+    long deliveryId, int attempt, Instant startedAt, long latencyMillis, Integer statusCode,
+    String responseBody, String error, Outcome outcome, Instant nextAttemptAt) {
+
+  public enum Outcome { SUCCEEDED, RETRY, FAILED }
+}

@@ -1,0 +1,77 @@
+package io.switchboard.api;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageCodec;
+import java.util.List;
+
+/**
+ * The event-bus contract in one place: every address and the record it carries. Published facts are
+ * named {@code switchboard.<noun>.<past participle>}; requests to an owner {@code switchboard.<owner>.<verb>}.
+ * Bodies are immutable records passed by reference through one local codec (no clustering, no JSON).
+ */
+public final class Bus {
+
+  /** {@link StoreWebhook} → {@code Long} inbound id, replied once the row is committed. */
+  public static final String STORE_WEBHOOK = "switchboard.storage.store-webhook";
+  /** {@link WebhookReceived}: a committed inbound body to classify (sent, so parser instances share the load). */
+  public static final String WEBHOOKS_RECEIVED = "switchboard.webhooks.received";
+  /** {@link ClassifiedWebhook}: the events of one inbound body, for delivery to plan. */
+  public static final String WEBHOOKS_CLASSIFIED = "switchboard.webhooks.classified";
+  /** {@link StoreEvents} → {@code Integer} count of new deliveries; events, deliveries and status in one commit. */
+  public static final String STORE_EVENTS = "switchboard.storage.store-events";
+  /** {@link SubscriptionSet} of config subscriptions → {@link SubscriptionSet} of every stored subscription. */
+  public static final String SYNC_SUBSCRIPTIONS = "switchboard.storage.sync-subscriptions";
+  /** {@link ClaimDeliveries} → {@link DeliveryBatch}: due deliveries leased to this instance. */
+  public static final String CLAIM_DELIVERIES = "switchboard.storage.claim-deliveries";
+  /** {@link AttemptRecord} → {@code null}: one attempt logged and its delivery moved on. */
+  public static final String RECORD_ATTEMPT = "switchboard.storage.record-attempt";
+  /** {@code null} → {@code null} once a trivial query succeeds (readiness). */
+  public static final String STORAGE_PING = "switchboard.storage.ping";
+
+  private static final List<Class<?>> RECORDS = List.of(
+      StoreWebhook.class, WebhookReceived.class, ClassifiedWebhook.class, StoreEvents.class,
+      SubscriptionSet.class, ClaimDeliveries.class, DeliveryBatch.class, AttemptRecord.class);
+
+  private Bus() {}
+
+  /** Called once from Main, before anything deploys. */
+  public static void registerCodecs(Vertx vertx) {
+    EventBus bus = vertx.eventBus();
+    RECORDS.forEach(type -> register(bus, type));
+  }
+
+  private static <T> void register(EventBus bus, Class<T> type) {
+    bus.registerDefaultCodec(type, new LocalCodec<>(type));
+  }
+
+  /** Passes the record itself: safe because every bus record is immutable, and nothing leaves the JVM. */
+  private record LocalCodec<T>(Class<T> type) implements MessageCodec<T, T> {
+
+    @Override
+    public void encodeToWire(Buffer buffer, T value) {
+      throw new UnsupportedOperationException(type.getSimpleName() + " is local-only: Switchboard does not cluster");
+    }
+
+    @Override
+    public T decodeFromWire(int pos, Buffer buffer) {
+      throw new UnsupportedOperationException(type.getSimpleName() + " is local-only: Switchboard does not cluster");
+    }
+
+    @Override
+    public T transform(T value) {
+      return value;
+    }
+
+    @Override
+    public String name() {
+      return "local:" + type.getName();
+    }
+
+    @Override
+    public byte systemCodecID() {
+      return -1;
+    }
+  }
+}

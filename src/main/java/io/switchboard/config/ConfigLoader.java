@@ -1,0 +1,69 @@
+package io.switchboard.config;
+
+import io.vertx.config.ConfigRetriever;
+import io.vertx.config.ConfigRetrieverOptions;
+import io.vertx.config.ConfigStoreOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Loads the YAML config file through vertx-config, lays it over the defaults, applies the environment and
+ * validates the result. A missing file is an error only when the user named it.
+ */
+public final class ConfigLoader {
+
+  public static final String DEFAULT_FILE = "conf/config.yaml";
+
+  private ConfigLoader() {}
+
+  /** Picks the file: {@code --config FILE}, else {@code SWITCHBOARD_CONFIG}, else {@code conf/config.yaml}. */
+  public static String configFile(String[] args, Map<String, String> env) {
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals("--config")) {
+        return args[i + 1];
+      }
+    }
+    for (String arg : args) {
+      if (arg.startsWith("--config=")) {
+        return arg.substring("--config=".length());
+      }
+    }
+    return env.getOrDefault("SWITCHBOARD_CONFIG", DEFAULT_FILE);
+  }
+
+  public static Future<SwitchboardConfig> load(Vertx vertx, String file, Map<String, String> env) {
+    boolean named = !DEFAULT_FILE.equals(file);
+    if (!Files.isRegularFile(Path.of(file))) {
+      return named
+          ? Future.failedFuture(new ConfigException(java.util.List.of(file + ": config file not found")))
+          : Future.succeededFuture(fromTree(new JsonObject(), env));
+    }
+    ConfigRetriever retriever = ConfigRetriever.create(vertx, new ConfigRetrieverOptions()
+        .setIncludeDefaultStores(false)
+        .addStore(new ConfigStoreOptions().setType("file").setFormat("yaml")
+            .setConfig(new JsonObject().put("path", file))));
+    return retriever.getConfig()
+        .eventually(retriever::close)
+        .recover(e -> Future.failedFuture(
+            new ConfigException(java.util.List.of(file + ": not valid YAML: " + rootMessage(e)))))
+        .map(tree -> fromTree(tree, env));
+  }
+
+  /** Defaults, then the file, then the environment, then validation. */
+  public static SwitchboardConfig fromTree(JsonObject fileTree, Map<String, String> env) {
+    JsonObject tree = ConfigDefaults.tree().mergeIn(fileTree, true);
+    return ConfigReader.read(new EnvironmentOverrides().apply(tree, env));
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return String.valueOf(root.getMessage()).lines().findFirst().orElse("");
+  }
+}

@@ -1,0 +1,83 @@
+package io.switchboard.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole configuration as one immutable record tree, validated before anything deploys. Each verticle
+ * receives only its slice through its constructor.
+ */
+public record SwitchboardConfig(
+    Http http,
+    Ingress ingress,
+    List<Source> sources,
+    List<Subscription> subscriptions,
+    Delivery delivery,
+    Storage storage,
+    Admin admin) {
+
+  public SwitchboardConfig {
+    sources = List.copyOf(sources);
+    subscriptions = List.copyOf(subscriptions);
+  }
+
+  public Optional<Source> source(String name) {
+    return sources.stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+
+  public record Http(int port, String host) {}
+
+  /** How ingress acknowledges: after the commit ({@code durable}) or before it ({@code immediate}). */
+  public enum AckMode { DURABLE, IMMEDIATE }
+
+  public record Ingress(AckMode ack, int maxBodyBytes, int ringSize, Duration ackTimeout) {}
+
+  public enum SourceKind { META, D360 }
+
+  /** What a failed auth check answers: 401, or 200 to stop a provider's retry loop (still stores nothing). */
+  public enum AuthFailureMode { REJECT, ACKNOWLEDGE }
+
+  public record BasicAuth(String user, String pass) {}
+
+  public record Source(
+      String name, SourceKind kind, String verifyToken, String appSecret, BasicAuth basicAuth,
+      AuthFailureMode onAuthFailure) {}
+
+  public enum Format { NORMALIZED, RAW }
+
+  public record Subscription(
+      String name, String url, List<String> events, String source, String phoneNumberId, String secret,
+      Format format, Map<String, String> headers, Duration timeout, List<Duration> schedule,
+      int maxConcurrency, Integer ratePerMinute, boolean enabled) {
+
+    public Subscription {
+      events = List.copyOf(events);
+      headers = Map.copyOf(headers);
+      schedule = List.copyOf(schedule);
+    }
+  }
+
+  public record Delivery(
+      Duration timeout, List<Duration> schedule, double jitter, boolean allowPrivateNetworks,
+      boolean allowHttp, Duration pollInterval) {
+
+    public Delivery {
+      schedule = List.copyOf(schedule);
+    }
+  }
+
+  public record Embedded(String dataDir, int port) {}
+
+  public record Storage(
+      String url, Embedded embedded, int retentionDays, int poolSize, int maxBatchSize,
+      Duration recoveryGrace, Duration recoveryInterval) {}
+
+  public record Admin(List<String> apiKeys) {
+
+    public Admin {
+      apiKeys = List.copyOf(apiKeys);
+    }
+  }
+}

@@ -1,0 +1,220 @@
+package io.switchboard.delivery;
+
+import io.switchboard.api.AttemptRecord;
+import io.switchboard.api.AttemptRecord.Outcome;
+import io.switchboard.api.Bus;
+import io.switchboard.api.ClaimDeliveries;
+import io.switchboard.api.ClassifiedWebhook;
+import io.switchboard.api.DeliveryBatch;
+import io.switchboard.api.DeliveryJob;
+import io.switchboard.api.PlannedDelivery;
+import io.switchboard.api.StoreEvents;
+import io.switchboard.api.StoredSubscription;
+import io.switchboard.api.SubscriptionSet;
+import io.switchboard.config.SwitchboardConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fans events out to subscribers: plans deliveries for each classified webhook, leases due ones from
+ * storage, POSTs them signed within each endpoint's concurrency, and records every attempt. Postgres
+ * holds the schedule; the timers here only make the next attempt prompt.
+ */
+public final class DeliveryVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeliveryVerticle.class);
+  private static final int MAX_LOGGED_BODY = 1024;
+
+  private final SwitchboardConfig.Delivery config;
+  private final List<SwitchboardConfig.Subscription> configured;
+  private final RetryPolicy retryPolicy;
+  private final EndpointGuard guard;
+  private final Map<Long, Endpoint> endpoints = new HashMap<>();
+  private SubscriptionMatcher matcher = new SubscriptionMatcher(List.of());
+  private WebClient client;
+  private long pollTimer = -1;
+
+  public DeliveryVerticle(SwitchboardConfig.Delivery config, List<SwitchboardConfig.Subscription> configured) {
+    this.config = config;
+    this.configured = configured;
+    this.retryPolicy = new RetryPolicy(config.jitter(), () -> ThreadLocalRandom.current().nextDouble());
+    this.guard = new EndpointGuard(config.allowPrivateNetworks(), config.allowHttp());
+  }
+
+  @Override
+  public Future<?> start() {
+    client = WebClient.create(vertx,
+        new WebClientOptions().setUserAgent("Switchboard-Webhooks/1.0").setFollowRedirects(false),
+        new PoolOptions().setHttp1MaxSize(100));
+    List<StoredSubscription> specs = configured.stream().map(s -> new StoredSubscription(0, "config", s)).toList();
+    return vertx.eventBus().<SubscriptionSet>request(Bus.SYNC_SUBSCRIPTIONS, new SubscriptionSet(specs))
+        .map(reply -> {
+          useSubscriptions(reply.body().subscriptions());
+          vertx.eventBus().<ClassifiedWebhook>consumer(Bus.WEBHOOKS_CLASSIFIED, m -> plan(m.body()));
+          pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> endpoints.values().forEach(this::claim));
+          endpoints.values().forEach(this::claim);
+          return null;
+        });
+  }
+
+  private void useSubscriptions(List<StoredSubscription> subscriptions) {
+    matcher = new SubscriptionMatcher(subscriptions);
+    subscriptions.stream().filter(s -> s.spec().enabled())
+        .forEach(s -> endpoints.put(s.id(), new Endpoint(s)));
+  }
+
+  /** Deliveries are stored with their events in one commit; only then is anything sent. */
+  private void plan(ClassifiedWebhook classified) {
+    List<PlannedDelivery> planned = matcher.plan(classified);
+    vertx.eventBus().<Integer>request(Bus.STORE_EVENTS, new StoreEvents(classified, planned))
+        .onSuccess(reply -> {
+          if (reply.body() > 0) {
+            planned.stream().map(PlannedDelivery::subscriptionId).distinct()
+                .map(endpoints::get).filter(e -> e != null).forEach(this::claim);
+          }
+        })
+        .onFailure(e -> LOG.warn("storing events failed inboundId={}; the recovery sweep will retry: {}",
+            classified.inboundId(), e.getMessage()));
+  }
+
+  private void claim(Endpoint endpoint) {
+    if (endpoint.claiming) {
+      endpoint.claimAgain = true;
+      return;
+    }
+    int room = endpoint.room();
+    if (room <= 0) {
+      return;
+    }
+    endpoint.claiming = true;
+    endpoint.claimAgain = false;
+    vertx.eventBus().<DeliveryBatch>request(Bus.CLAIM_DELIVERIES, new ClaimDeliveries(endpoint.id(), room, endpoint.lease()))
+        .onComplete(reply -> {
+          endpoint.claiming = false;
+          if (reply.failed()) {
+            LOG.warn("claiming deliveries for {} failed; next poll retries: {}", endpoint.name(), reply.cause().getMessage());
+            return;
+          }
+          List<DeliveryJob> jobs = reply.result().body().jobs();
+          endpoint.leased.addAll(jobs);
+          send(endpoint);
+          if (jobs.size() == room || endpoint.claimAgain) {
+            claim(endpoint);
+          }
+        });
+  }
+
+  private void send(Endpoint endpoint) {
+    while (endpoint.canSend()) {
+      DeliveryJob job = endpoint.leased.poll();
+      endpoint.inFlight++;
+      Instant startedAt = Instant.now();
+      long started = System.nanoTime();
+      attempt(endpoint, job).onComplete(done -> {
+        endpoint.inFlight--;
+        long latencyMillis = (System.nanoTime() - started) / 1_000_000;
+        record(endpoint, job, done.result(), startedAt, latencyMillis);
+        send(endpoint);
+        if (endpoint.leased.isEmpty()) {
+          claim(endpoint);
+        }
+      });
+    }
+  }
+
+  private record Response(AttemptResult result, String body) {}
+
+  /** Never fails: every way an attempt can go wrong is an {@link AttemptResult}. */
+  private Future<Response> attempt(Endpoint endpoint, DeliveryJob job) {
+    if (job.body() == null) {
+      return Future.succeededFuture(new Response(new AttemptResult.Rejected(null, "payload no longer stored"), null));
+    }
+    String url = endpoint.subscription.spec().url();
+    Future<String> refusal = config.allowPrivateNetworks()
+        ? Future.succeededFuture(guard.refusal(url))
+        : vertx.executeBlocking(() -> guard.refusal(url), false); // DNS lookup blocks
+    return refusal.compose(refused -> refused != null
+            ? Future.succeededFuture(new Response(new AttemptResult.Rejected(null, refused), null))
+            : post(endpoint, job))
+        .recover(e -> Future.succeededFuture(new Response(
+            new AttemptResult.Retryable(null, null, e.getClass().getSimpleName() + ": " + e.getMessage()), null)));
+  }
+
+  private Future<Response> post(Endpoint endpoint, DeliveryJob job) {
+    SwitchboardConfig.Subscription spec = endpoint.subscription.spec();
+    long timestamp = Instant.now().getEpochSecond();
+    var request = client.postAbs(spec.url())
+        .timeout(spec.timeout().toMillis())
+        .putHeader("content-type", "application/json")
+        .putHeader("webhook-id", job.messageId())
+        .putHeader("webhook-timestamp", Long.toString(timestamp))
+        .putHeader("webhook-signature", endpoint.signer.sign(job.messageId(), timestamp, job.body()));
+    spec.headers().forEach(request::putHeader);
+    return request.sendBuffer(Buffer.buffer(job.body())).map(this::toResponse);
+  }
+
+  private Response toResponse(HttpResponse<Buffer> response) {
+    String body = response.body() == null ? null : response.bodyAsString();
+    if (body != null && body.length() > MAX_LOGGED_BODY) {
+      body = body.substring(0, MAX_LOGGED_BODY);
+    }
+    return new Response(RetryPolicy.classify(response.statusCode(), response.getHeader("retry-after"), Instant.now()), body);
+  }
+
+  private void record(Endpoint endpoint, DeliveryJob job, Response response, Instant startedAt, long latencyMillis) {
+    AttemptRecord attempt;
+    if (response.result() instanceof AttemptResult.Delivered d) {
+      attempt = new AttemptRecord(job.deliveryId(), job.attempt(), startedAt, latencyMillis, d.status(),
+          response.body(), null, Outcome.SUCCEEDED, null);
+    } else if (response.result() instanceof AttemptResult.Retryable r) {
+      attempt = retry(endpoint, job, r, response.body(), startedAt, latencyMillis);
+    } else {
+      AttemptResult.Rejected r = (AttemptResult.Rejected) response.result();
+      LOG.warn("delivery to {} ({}, attempt {}) failed: {}; not retried", endpoint.name(), job.messageId(),
+          job.attempt(), r.error());
+      attempt = new AttemptRecord(job.deliveryId(), job.attempt(), startedAt, latencyMillis, r.status(),
+          response.body(), r.error(), Outcome.FAILED, null);
+    }
+    vertx.eventBus().request(Bus.RECORD_ATTEMPT, attempt, new DeliveryOptions().setSendTimeout(30_000))
+        .onFailure(e -> LOG.warn("recording attempt failed deliveryId={} attempt={}; the lease makes it due again: {}",
+            job.deliveryId(), job.attempt(), e.getMessage()));
+  }
+
+  private AttemptRecord retry(Endpoint endpoint, DeliveryJob job, AttemptResult.Retryable r, String body,
+      Instant startedAt, long latencyMillis) {
+    Duration delay = retryPolicy.nextDelay(endpoint.subscription.spec().schedule(), job.attempt(), r.retryAfter());
+    if (delay == null) {
+      LOG.warn("delivery to {} ({}, attempt {}) got {}; schedule used up, delivery failed", endpoint.name(),
+          job.messageId(), job.attempt(), r.error());
+      return new AttemptRecord(job.deliveryId(), job.attempt(), startedAt, latencyMillis, r.status(), body,
+          r.error(), Outcome.FAILED, null);
+    }
+    LOG.info("delivery to {} ({}, attempt {}) got {}; retry in {}", endpoint.name(), job.messageId(), job.attempt(),
+        r.error(), delay);
+    // A little after the row is due, so the claim does not arrive a hair before next_attempt_at.
+    vertx.setTimer(delay.toMillis() + 50, id -> claim(endpoint));
+    return new AttemptRecord(job.deliveryId(), job.attempt(), startedAt, latencyMillis, r.status(), body, r.error(),
+        Outcome.RETRY, Instant.now().plus(delay));
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(pollTimer);
+    client.close();
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,145 @@
+package io.switchboard.ingress;
+
+import io.switchboard.api.Bus;
+import io.switchboard.api.StoreWebhook;
+import io.switchboard.api.WebhookReceived;
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.config.SwitchboardConfig.AckMode;
+import io.switchboard.config.SwitchboardConfig.AuthFailureMode;
+import io.switchboard.config.SwitchboardConfig.Source;
+import io.switchboard.metrics.Meters;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /webhooks/{source}}: auth, JSON check, durable acknowledgement, then hand-off to the parser;
+ * and {@code GET /webhooks/{source}}: Meta's subscription handshake.
+ */
+final class WebhookHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
+  private static final Set<String> REDACTED = Set.of("authorization", "x-hub-signature-256", "x-hub-signature",
+      "cookie", "x-api-key", "proxy-authorization");
+  private static final int MAX_RING_PAYLOAD = 16 * 1024;
+
+  private final Vertx vertx;
+  private final SwitchboardConfig config;
+  private final RecentRequests recent;
+  private final Meters meters;
+  private final DeliveryOptions storeOptions;
+
+  WebhookHandler(Vertx vertx, SwitchboardConfig config, RecentRequests recent, Meters meters) {
+    this.vertx = vertx;
+    this.config = config;
+    this.recent = recent;
+    this.meters = meters;
+    this.storeOptions = new DeliveryOptions().setSendTimeout(config.ingress().ackTimeout().toMillis());
+  }
+
+  void verify(RoutingContext ctx, Source source) {
+    String mode = ctx.request().getParam("hub.mode");
+    String token = ctx.request().getParam("hub.verify_token");
+    String challenge = ctx.request().getParam("hub.challenge");
+    if (mode == null && token == null && challenge == null) {
+      ctx.response().putHeader("content-type", "text/plain").end(source.name() + " webhook operational");
+    } else if ("subscribe".equals(mode) && WebhookAuth.tokenMatches(source.verifyToken(), token)) {
+      LOG.info("webhook verified source={}", source.name());
+      ctx.response().putHeader("content-type", "text/plain").end(challenge == null ? "" : challenge);
+    } else {
+      meters.ingressRequest(source.name(), "verification_failed");
+      Errors.send(ctx, 403, "verification_failed", "hub.mode must be subscribe and hub.verify_token must match");
+    }
+  }
+
+  void receive(RoutingContext ctx, Source source) {
+    Instant receivedAt = Instant.now();
+    long started = System.nanoTime();
+    byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    String authFailure = WebhookAuth.failure(source, ctx.request().headers(), body);
+    if (authFailure != null) {
+      rejectAuth(ctx, source, body, authFailure, receivedAt);
+      return;
+    }
+    String notJson = JsonSyntax.problem(body);
+    StoreWebhook webhook = new StoreWebhook(source.name(), receivedAt, clientIp(ctx), body, notJson);
+    Future<Long> stored = vertx.eventBus().<Long>request(Bus.STORE_WEBHOOK, webhook, storeOptions).map(m -> m.body());
+    if (notJson != null) {
+      stored.onComplete(r -> answer(ctx, source, webhook, 400, "invalid", Errors.body("invalid_json",
+          "body is not JSON: " + notJson + (r.succeeded() ? " (kept as inbound " + r.result() + ")" : ""))));
+    } else if (config.ingress().ack() == AckMode.IMMEDIATE) {
+      answer(ctx, source, webhook, 200, "accepted", new JsonObject().put("status", "received"));
+      meters.ingressAck(Duration.ofNanos(System.nanoTime() - started));
+      stored.onSuccess(id -> classify(id, webhook))
+          .onFailure(e -> LOG.error("LOST webhook acknowledged before commit source={} (ack: immediate): {}",
+              source.name(), e.getMessage()));
+    } else {
+      stored.onSuccess(id -> {
+        answer(ctx, source, webhook, 200, "accepted", new JsonObject().put("status", "received").put("inbound_id", id));
+        meters.ingressAck(Duration.ofNanos(System.nanoTime() - started));
+        classify(id, webhook);
+      }).onFailure(e -> {
+        LOG.warn("storage could not commit webhook source={}; answered 503 so the provider retries: {}",
+            source.name(), e.getMessage());
+        answer(ctx, source, webhook, 503, "unavailable", Errors.body("storage_unavailable",
+            "the webhook could not be stored; retry later"));
+      });
+    }
+  }
+
+  private void classify(long inboundId, StoreWebhook webhook) {
+    vertx.eventBus().send(Bus.WEBHOOKS_RECEIVED,
+        new WebhookReceived(inboundId, webhook.source(), webhook.receivedAt(), webhook.body()));
+  }
+
+  /** Stores nothing; 401, or 200 when the source asks to stop a provider's retry loop. */
+  private void rejectAuth(RoutingContext ctx, Source source, byte[] body, String why, Instant receivedAt) {
+    LOG.warn("webhook auth failed source={} ip={}: {}", source.name(), clientIp(ctx), why);
+    StoreWebhook unstored = new StoreWebhook(source.name(), receivedAt, clientIp(ctx), body, null);
+    if (source.onAuthFailure() == AuthFailureMode.ACKNOWLEDGE) {
+      answer(ctx, source, unstored, 200, "unauthorized", new JsonObject().put("status", "ignored"), why);
+    } else {
+      answer(ctx, source, unstored, 401, "unauthorized", Errors.body("unauthorized", why), why);
+    }
+  }
+
+  private void answer(RoutingContext ctx, Source source, StoreWebhook webhook, int status, String outcome,
+      JsonObject body) {
+    answer(ctx, source, webhook, status, outcome, body, null);
+  }
+
+  private void answer(RoutingContext ctx, Source source, StoreWebhook webhook, int status, String outcome,
+      JsonObject body, String authFailure) {
+    meters.ingressRequest(source.name(), outcome);
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.toBuffer());
+    recent.add(webhook.receivedAt(), source.name(), "POST", webhook.clientIp(), redactedHeaders(ctx),
+        ringPayload(webhook.body()), authFailure == null ? "ok" : "failed: " + authFailure, status,
+        outcome + (body.containsKey("inbound_id") ? " inbound_id=" + body.getValue("inbound_id") : ""));
+  }
+
+  private static Map<String, String> redactedHeaders(RoutingContext ctx) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    ctx.request().headers().forEach(h -> headers.put(h.getKey().toLowerCase(),
+        REDACTED.contains(h.getKey().toLowerCase()) ? "[redacted]" : h.getValue()));
+    return headers;
+  }
+
+  private static String ringPayload(byte[] body) {
+    int length = Math.min(body.length, MAX_RING_PAYLOAD);
+    return new String(body, 0, length, StandardCharsets.UTF_8) + (body.length > length ? "…[truncated]" : "");
+  }
+
+  static String clientIp(RoutingContext ctx) {
+    return ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+  }
+}

@@ -1,0 +1,34 @@
+package io.switchboard.parser;
+
+import io.switchboard.api.Bus;
+import io.switchboard.api.ClassifiedWebhook;
+import io.switchboard.api.WebhookReceived;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Classifies each committed inbound body into normalized events and hands them on to delivery. */
+public final class ParserVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ParserVerticle.class);
+
+  private final WebhookClassifier classifier = new WebhookClassifier();
+  private MessageConsumer<WebhookReceived> consumer;
+
+  @Override
+  public Future<?> start() {
+    consumer = vertx.eventBus().consumer(Bus.WEBHOOKS_RECEIVED, message -> classify(message.body()));
+    return consumer.completion();
+  }
+
+  private void classify(WebhookReceived webhook) {
+    ClassifiedWebhook classified = classifier.classify(webhook);
+    if (!classified.parseErrors().isEmpty()) {
+      LOG.warn("parse errors inboundId={} source={} errors={}", webhook.inboundId(), webhook.source(),
+          classified.parseErrors());
+    }
+    vertx.eventBus().send(Bus.WEBHOOKS_CLASSIFIED, classified);
+  }
+}

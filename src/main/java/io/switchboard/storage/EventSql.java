@@ -1,0 +1,91 @@
+package io.switchboard.storage;
+
+import io.switchboard.api.NormalizedEvent;
+import io.switchboard.api.PlannedDelivery;
+import io.switchboard.api.StoreEvents;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Stores classified events with the deliveries they owe and marks their inbound rows processed, all in the
+ * caller's transaction. Unique keys make it idempotent: a provider's retry, or the recovery sweep
+ * classifying a body twice, adds no event and no delivery.
+ */
+final class EventSql {
+
+  static final String INSERT_EVENT = """
+      INSERT INTO events (id, type, source, inbound_id, waba_id, phone_number_id, occurred_at, received_at, payload)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::json)
+      ON CONFLICT (id) DO NOTHING""";
+
+  static final String INSERT_DELIVERY = """
+      INSERT INTO deliveries (subscription_id, message_id, event_type, inbound_id, phone_number_id, status, next_attempt_at)
+      VALUES ($1, $2, $3, $4, $5, 'pending', now())
+      ON CONFLICT (subscription_id, message_id) DO NOTHING""";
+
+  private EventSql() {}
+
+  /** Returns, per request, how many new deliveries it created. */
+  static Future<List<Integer>> storeEvents(SqlConnection connection, List<StoreEvents> requests) {
+    List<Tuple> events = new ArrayList<>();
+    List<Tuple> deliveries = new ArrayList<>();
+    List<Tuple> processed = new ArrayList<>();
+    for (StoreEvents request : requests) {
+      var classified = request.classified();
+      classified.events().forEach(e -> events.add(eventRow(e)));
+      request.deliveries().forEach(d -> deliveries.add(deliveryRow(d, classified.inboundId())));
+      boolean unreadable = classified.events().isEmpty() && !classified.parseErrors().isEmpty();
+      processed.add(Tuple.of(classified.inboundId(), unreadable ? "parse_error" : "processed",
+          classified.parseErrors().isEmpty() ? null : String.join("; ", classified.parseErrors()),
+          classified.events().size()));
+    }
+    return batch(connection, INSERT_EVENT, events)
+        .compose(v -> batch(connection, INSERT_DELIVERY, deliveries))
+        .compose(inserted -> batch(connection, WebhookSql.MARK_PROCESSED, processed)
+            .map(v -> newDeliveriesPerRequest(requests, inserted)));
+  }
+
+  private static Tuple eventRow(NormalizedEvent e) {
+    return Tuple.of(e.id(), e.type(), e.source(), e.inboundId(), e.wabaId(), e.phoneNumberId(),
+            e.occurredAt().atOffset(ZoneOffset.UTC), e.receivedAt().atOffset(ZoneOffset.UTC))
+        .addString(e.json());
+  }
+
+  private static Tuple deliveryRow(PlannedDelivery d, long inboundId) {
+    return Tuple.of(d.subscriptionId(), d.messageId(), d.eventType(), inboundId, d.phoneNumberId());
+  }
+
+  private static Future<List<Integer>> batch(SqlConnection connection, String sql, List<Tuple> rows) {
+    if (rows.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return connection.preparedQuery(sql).executeBatch(rows).map(EventSql::rowCounts);
+  }
+
+  private static List<Integer> rowCounts(RowSet<Row> first) {
+    List<Integer> counts = new ArrayList<>();
+    for (RowSet<Row> rows = first; rows != null; rows = rows.next()) {
+      counts.add(rows.rowCount());
+    }
+    return counts;
+  }
+
+  private static List<Integer> newDeliveriesPerRequest(List<StoreEvents> requests, List<Integer> inserted) {
+    List<Integer> perRequest = new ArrayList<>(requests.size());
+    int next = 0;
+    for (StoreEvents request : requests) {
+      int created = 0;
+      for (int i = 0; i < request.deliveries().size(); i++) {
+        created += inserted.get(next++);
+      }
+      perRequest.add(created);
+    }
+    return perRequest;
+  }
+}

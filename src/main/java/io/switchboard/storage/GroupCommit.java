@@ -1,0 +1,67 @@
+package io.switchboard.storage;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Turns many small writes into few transactions: requests queue while a batch is being written, and the
+ * next batch takes all of them (up to {@code maxBatch}). One commit, one fsync, many acknowledgements;
+ * every waiting request is completed or failed with its batch. Confined to the owning verticle's context.
+ */
+final class GroupCommit<T, R> {
+
+  private record Pending<T, R>(T item, Promise<R> promise) {}
+
+  private final int maxBatch;
+  private final int maxInFlight;
+  private final Function<List<T>, Future<List<R>>> writer;
+  private final ArrayDeque<Pending<T, R>> queue = new ArrayDeque<>();
+  private int inFlight;
+
+  GroupCommit(int maxBatch, int maxInFlight, Function<List<T>, Future<List<R>>> writer) {
+    this.maxBatch = maxBatch;
+    this.maxInFlight = maxInFlight;
+    this.writer = writer;
+  }
+
+  Future<R> submit(T item) {
+    Promise<R> promise = Promise.promise();
+    queue.add(new Pending<>(item, promise));
+    if (inFlight < maxInFlight) {
+      flush();
+    }
+    return promise.future();
+  }
+
+  private void flush() {
+    if (queue.isEmpty()) {
+      return;
+    }
+    List<Pending<T, R>> batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
+    while (!queue.isEmpty() && batch.size() < maxBatch) {
+      batch.add(queue.poll());
+    }
+    inFlight++;
+    Future<List<R>> written;
+    try {
+      written = writer.apply(batch.stream().map(Pending::item).toList());
+    } catch (RuntimeException e) {
+      written = Future.failedFuture(e);
+    }
+    written.onComplete(result -> {
+      inFlight--;
+      for (int i = 0; i < batch.size(); i++) {
+        if (result.succeeded()) {
+          batch.get(i).promise().complete(result.result().get(i));
+        } else {
+          batch.get(i).promise().fail(result.cause());
+        }
+      }
+      flush();
+    });
+  }
+}

@@ -1,0 +1,128 @@
+package io.switchboard.storage;
+
+import io.switchboard.config.SwitchboardConfig;
+import io.vertx.pgclient.PgConnectOptions;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where Postgres is: the server named by {@code storage.url}, or an embedded one whose data survives
+ * restarts. Every method here blocks; StorageVerticle calls them through {@code executeBlocking}.
+ */
+final class PostgresServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresServer.class);
+
+  private final PgConnectOptions connectOptions;
+  private final EmbeddedPostgres embedded;
+
+  private PostgresServer(PgConnectOptions connectOptions, EmbeddedPostgres embedded) {
+    this.connectOptions = connectOptions;
+    this.embedded = embedded;
+  }
+
+  static PostgresServer open(SwitchboardConfig.Storage config) {
+    if (config.url() != null) {
+      return new PostgresServer(PgConnectOptions.fromUri(config.url()), null);
+    }
+    EmbeddedPostgres embedded = startEmbedded(Path.of(config.embedded().dataDir()), config.embedded().port());
+    PgConnectOptions options = new PgConnectOptions()
+        .setHost("localhost").setPort(embedded.getPort())
+        .setUser("postgres").setPassword("").setDatabase("postgres");
+    return new PostgresServer(options, embedded);
+  }
+
+  PgConnectOptions connectOptions() {
+    return new PgConnectOptions(connectOptions);
+  }
+
+  String jdbcUrl() {
+    return "jdbc:postgresql://" + connectOptions.getHost() + ":" + connectOptions.getPort() + "/"
+        + connectOptions.getDatabase();
+  }
+
+  /**
+   * zonky's server is built for tests: it passes -F (fsync off) and synchronous_commit=off. Switchboard
+   * acknowledges only what survives a power cut, so both are turned back on.
+   */
+  private static EmbeddedPostgres startEmbedded(Path dataDir, int port) {
+    try {
+      Files.createDirectories(dataDir);
+      stopOrphan(dataDir);
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+          .setDataDirectory(dataDir)
+          .setCleanDataDirectory(false)
+          .setServerConfig("fsync", "on")
+          .setServerConfig("synchronous_commit", "on")
+          .setServerConfig("full_page_writes", "on")
+          .setServerConfig("max_connections", "100")
+          .setPGStartupWait(Duration.ofSeconds(60));
+      if (port > 0) {
+        builder.setPort(port);
+      }
+      EmbeddedPostgres postgres = builder.start();
+      LOG.info("embedded postgres started dataDir={} port={}", dataDir.toAbsolutePath(), postgres.getPort());
+      return postgres;
+    } catch (IOException e) {
+      throw new UncheckedIOException("embedded postgres did not start in " + dataDir.toAbsolutePath(), e);
+    }
+  }
+
+  /**
+   * A router killed with SIGKILL leaves its postgres child running on the data directory. Stop it
+   * (a fast shutdown keeps every committed row) so this start can own the directory again.
+   */
+  private static void stopOrphan(Path dataDir) throws IOException {
+    Path pidFile = dataDir.resolve("postmaster.pid");
+    if (!Files.exists(pidFile)) {
+      return;
+    }
+    List<String> lines = Files.readAllLines(pidFile);
+    if (lines.isEmpty()) {
+      return;
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(lines.get(0).trim());
+    } catch (NumberFormatException e) {
+      return;
+    }
+    ProcessHandle.of(pid)
+        .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false))
+        .ifPresent(PostgresServer::stop);
+  }
+
+  private static void stop(ProcessHandle orphan) {
+    LOG.warn("stopping orphaned embedded postgres pid={} left by an earlier run", orphan.pid());
+    try {
+      // SIGINT is postgres' "fast" shutdown: clients are disconnected, the WAL is flushed.
+      new ProcessBuilder("kill", "-INT", Long.toString(orphan.pid())).inheritIO().start().waitFor();
+      orphan.onExit().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("orphaned postgres pid={} did not stop in time; killing it (crash recovery replays the WAL)",
+          orphan.pid());
+      orphan.destroyForcibly();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (embedded == null) {
+      return;
+    }
+    try {
+      embedded.close();
+      LOG.info("embedded postgres stopped");
+    } catch (IOException e) {
+      throw new UncheckedIOException("embedded postgres did not stop cleanly", e);
+    }
+  }
+}

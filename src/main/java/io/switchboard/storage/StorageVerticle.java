@@ -1,0 +1,127 @@
+package io.switchboard.storage;
+
+import io.switchboard.api.AttemptRecord;
+import io.switchboard.api.Bus;
+import io.switchboard.api.ClaimDeliveries;
+import io.switchboard.api.DeliveryBatch;
+import io.switchboard.api.ReplyCodes;
+import io.switchboard.api.StoreEvents;
+import io.switchboard.api.StoreWebhook;
+import io.switchboard.api.StoredSubscription;
+import io.switchboard.api.SubscriptionSet;
+import io.switchboard.config.SwitchboardConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns Postgres: boots the embedded server when no URL is configured, migrates the schema, holds the one
+ * reactive pool, and answers every storage request on the bus. Writes on the hot path are group-committed.
+ */
+public final class StorageVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StorageVerticle.class);
+  private static final int RECOVERY_BATCH = 500;
+
+  private final SwitchboardConfig.Storage config;
+  private PostgresServer server;
+  private Pool pool;
+  private GroupCommit<StoreWebhook, Long> webhookCommits;
+  private GroupCommit<StoreEvents, Integer> eventCommits;
+  private GroupCommit<AttemptRecord, Void> attemptCommits;
+  private long recoveryTimer = -1;
+
+  public StorageVerticle(SwitchboardConfig.Storage config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    // Booting Postgres and running Flyway (JDBC) block: both go to a worker thread.
+    return vertx.executeBlocking(() -> PostgresServer.open(config))
+        .compose(opened -> {
+          server = opened;
+          return vertx.executeBlocking(() -> Migrations.migrate(opened));
+        })
+        .map(migrated -> {
+          pool = PgBuilder.pool()
+              .with(new PoolOptions().setMaxSize(config.poolSize()))
+              .connectingTo(server.connectOptions())
+              .using(vertx)
+              .build();
+          int batch = config.maxBatchSize();
+          webhookCommits = new GroupCommit<>(batch, 2, rows -> WebhookSql.insertWebhooks(pool, rows));
+          eventCommits = new GroupCommit<>(batch, 2, rows -> pool.withTransaction(c -> EventSql.storeEvents(c, rows)));
+          attemptCommits = new GroupCommit<>(batch, 2,
+              rows -> pool.withTransaction(c -> DeliverySql.recordAttempts(c, rows)));
+          registerConsumers(vertx.eventBus());
+          recoveryTimer = vertx.setPeriodic(config.recoveryInterval().toMillis(), id -> recoverUnprocessed());
+          return null;
+        })
+        .compose(v -> pool.query("SELECT 1").execute())
+        .onSuccess(v -> recoverUnprocessed());
+  }
+
+  private void registerConsumers(EventBus bus) {
+    bus.<StoreWebhook>consumer(Bus.STORE_WEBHOOK, m -> answer(m, webhookCommits::submit));
+    bus.<StoreEvents>consumer(Bus.STORE_EVENTS, m -> answer(m, eventCommits::submit));
+    bus.<AttemptRecord>consumer(Bus.RECORD_ATTEMPT, m -> answer(m, attemptCommits::submit));
+    bus.<ClaimDeliveries>consumer(Bus.CLAIM_DELIVERIES,
+        m -> answer(m, claim -> DeliverySql.claimDueDeliveries(pool, claim).map(DeliveryBatch::new)));
+    bus.<SubscriptionSet>consumer(Bus.SYNC_SUBSCRIPTIONS, m -> answer(m, this::syncSubscriptions));
+    bus.<Void>consumer(Bus.STORAGE_PING, m -> answer(m, v -> pool.query("SELECT 1").execute().mapEmpty()));
+  }
+
+  private Future<SubscriptionSet> syncSubscriptions(SubscriptionSet fromConfig) {
+    var specs = fromConfig.subscriptions().stream().map(StoredSubscription::spec).toList();
+    return pool.withTransaction(c -> SubscriptionSql.syncConfigSubscriptions(c, specs))
+        .compose(v -> SubscriptionSql.allSubscriptions(pool))
+        .map(SubscriptionSet::new);
+  }
+
+  /**
+   * Bodies that were acknowledged but never classified (the process died, or storage failed after the
+   * ack) go back to the parser. The grace period leaves bodies that are in flight right now alone.
+   */
+  private void recoverUnprocessed() {
+    WebhookSql.unprocessedWebhooks(pool, config.recoveryGrace(), RECOVERY_BATCH)
+        .onSuccess(webhooks -> {
+          if (!webhooks.isEmpty()) {
+            LOG.info("recovering unclassified webhooks count={} firstInboundId={}", webhooks.size(),
+                webhooks.get(0).inboundId());
+          }
+          webhooks.forEach(w -> vertx.eventBus().send(Bus.WEBHOOKS_RECEIVED, w));
+        })
+        .onFailure(e -> LOG.warn("recovery sweep failed, next try in {}: {}", config.recoveryInterval(), e.getMessage()));
+  }
+
+  private static <T, R> void answer(Message<T> message, Function<T, Future<R>> handler) {
+    Future<R> result;
+    try {
+      result = handler.apply(message.body());
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onSuccess(message::reply)
+        .onFailure(e -> message.fail(ReplyCodes.STORAGE_UNAVAILABLE, String.valueOf(e.getMessage())));
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(recoveryTimer);
+    Future<Void> closed = pool == null ? Future.succeededFuture() : pool.close();
+    return closed.eventually(() -> server == null
+        ? Future.succeededFuture()
+        : vertx.executeBlocking(() -> {
+          server.close();
+          return null;
+        }));
+  }
+}

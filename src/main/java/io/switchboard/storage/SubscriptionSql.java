@@ -1,0 +1,89 @@
+package io.switchboard.storage;
+
+import io.switchboard.api.StoredSubscription;
+import io.switchboard.config.SwitchboardConfig.Format;
+import io.switchboard.config.SwitchboardConfig.Subscription;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Queries on {@code subscriptions}: config-file subscriptions are upserted by name at start-up. */
+final class SubscriptionSql {
+
+  static final String UPSERT_CONFIG_SUBSCRIPTION = """
+      INSERT INTO subscriptions (name, origin, url, events, source, phone_number_id, format, secret, headers,
+                                 timeout_ms, schedule_ms, max_concurrency, rate_per_minute, enabled)
+      VALUES ($1, 'config', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+      ON CONFLICT (name) DO UPDATE SET
+        origin = 'config', url = excluded.url, events = excluded.events, source = excluded.source,
+        phone_number_id = excluded.phone_number_id, format = excluded.format, secret = excluded.secret,
+        headers = excluded.headers, timeout_ms = excluded.timeout_ms, schedule_ms = excluded.schedule_ms,
+        max_concurrency = excluded.max_concurrency, rate_per_minute = excluded.rate_per_minute,
+        enabled = excluded.enabled, updated_at = now()""";
+
+  /** A subscription removed from the file is disabled, not deleted: its delivery log stays readable. */
+  static final String DISABLE_REMOVED_CONFIG_SUBSCRIPTIONS = """
+      UPDATE subscriptions SET enabled = false, updated_at = now()
+      WHERE origin = 'config' AND enabled AND NOT (name = ANY($1))""";
+
+  static final String ALL_SUBSCRIPTIONS = """
+      SELECT id, name, origin, url, events, source, phone_number_id, format, secret, headers, timeout_ms,
+             schedule_ms, max_concurrency, rate_per_minute, enabled
+      FROM subscriptions ORDER BY id""";
+
+  private SubscriptionSql() {}
+
+  static Future<Void> syncConfigSubscriptions(SqlConnection connection, List<Subscription> subscriptions) {
+    List<Tuple> rows = subscriptions.stream().map(SubscriptionSql::row).toList();
+    String[] names = subscriptions.stream().map(Subscription::name).toArray(String[]::new);
+    Future<?> upserted = rows.isEmpty()
+        ? Future.succeededFuture()
+        : connection.preparedQuery(UPSERT_CONFIG_SUBSCRIPTION).executeBatch(rows);
+    return upserted
+        .compose(v -> connection.preparedQuery(DISABLE_REMOVED_CONFIG_SUBSCRIPTIONS).execute(Tuple.of(names)))
+        .mapEmpty();
+  }
+
+  static Future<List<StoredSubscription>> allSubscriptions(SqlClient client) {
+    return client.query(ALL_SUBSCRIPTIONS).execute().map(rows -> {
+      List<StoredSubscription> result = new ArrayList<>();
+      rows.forEach(row -> result.add(subscription(row)));
+      return result;
+    });
+  }
+
+  private static Tuple row(Subscription s) {
+    Long[] schedule = s.schedule().stream().map(Duration::toMillis).toArray(Long[]::new);
+    return Tuple.tuple()
+        .addString(s.name()).addString(s.url()).addArrayOfString(s.events().toArray(String[]::new))
+        .addString(s.source()).addString(s.phoneNumberId()).addString(s.format().name().toLowerCase(Locale.ROOT))
+        .addString(s.secret()).addValue(new JsonObject(new LinkedHashMap<>(s.headers())))
+        .addLong(s.timeout().toMillis()).addArrayOfLong(schedule).addInteger(s.maxConcurrency())
+        .addInteger(s.ratePerMinute()).addBoolean(s.enabled());
+  }
+
+  private static StoredSubscription subscription(Row row) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    JsonObject stored = (JsonObject) row.getValue("headers");
+    if (stored != null) {
+      stored.forEach(e -> headers.put(e.getKey(), String.valueOf(e.getValue())));
+    }
+    List<Duration> schedule = Arrays.stream(row.getArrayOfLongs("schedule_ms")).map(Duration::ofMillis).toList();
+    Subscription spec = new Subscription(row.getString("name"), row.getString("url"),
+        Arrays.asList(row.getArrayOfStrings("events")), row.getString("source"), row.getString("phone_number_id"),
+        row.getString("secret"), Format.valueOf(row.getString("format").toUpperCase(Locale.ROOT)), headers,
+        Duration.ofMillis(row.getLong("timeout_ms")), schedule, row.getInteger("max_concurrency"),
+        row.getInteger("rate_per_minute"), row.getBoolean("enabled"));
+    return new StoredSubscription(row.getLong("id"), row.getString("origin"), spec);
+  }
+}
