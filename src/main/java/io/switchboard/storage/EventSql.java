@@ -21,7 +21,7 @@ final class EventSql {
 
   static final String INSERT_EVENT = """
       INSERT INTO events (id, type, source, inbound_id, waba_id, phone_number_id, occurred_at, received_at, payload)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::json)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::json)
       ON CONFLICT (id) DO NOTHING""";
 
   static final String INSERT_DELIVERY = """
