@@ -1,0 +1,86 @@
+package io.switchboard.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** Switchboard in its own JVM, started as a user would ({@code Main --config FILE}), so a test can SIGKILL it. */
+public final class RouterProcess {
+
+  private final Path config;
+  private final Path log;
+  private final int port;
+  private Process process;
+
+  public RouterProcess(Path config, Path log, int port) {
+    this.config = config;
+    this.log = log;
+    this.port = port;
+  }
+
+  public RouterProcess start() throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        "io.switchboard.Main", "--config", config.toString()));
+    builder.environment().keySet().removeIf(k -> k.startsWith("SWITCHBOARD_") || k.startsWith("WHATSAPP_"));
+    builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    process = builder.start();
+    Await.until("router ready on port " + port + " (log: " + log + ")", Duration.ofSeconds(90), this::ready);
+    return this;
+  }
+
+  /** SIGKILL: no shutdown hook, no clean close; the embedded Postgres child is orphaned as in a real crash. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  /** SIGTERM: the shutdown hook undeploys everything and stops the embedded Postgres. */
+  public void stop() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      process.waitFor();
+    }
+  }
+
+  public String log() throws IOException {
+    return Files.readString(log);
+  }
+
+  private boolean ready() {
+    if (!process.isAlive()) {
+      throw new AssertionError("router exited with " + process.exitValue() + "; log: " + log);
+    }
+    try {
+      HttpResponse<String> response = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+              .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Kills a postgres left running on this data directory (belt and braces after a test). */
+  public static void killPostgres(File dataDir) {
+    Path pid = dataDir.toPath().resolve("postmaster.pid");
+    try {
+      if (Files.exists(pid)) {
+        long id = Long.parseLong(Files.readAllLines(pid).get(0).trim());
+        ProcessHandle.of(id).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    } catch (IOException | RuntimeException ignored) {
+      // nothing left to clean
+    }
+  }
+}
