@@ -41,9 +41,12 @@ final class Endpoint {
     return 2 * maxConcurrency() - inFlight - leased.size();
   }
 
-  /** Long enough for every held job to wait its turn and then time out, plus a margin. */
+  /**
+   * Long enough for every held job to wait its turn and then time out, plus a margin for recording the
+   * attempt. It is also how long a crashed instance's leased work waits before another instance takes it.
+   */
   Duration lease() {
-    return subscription.spec().timeout().multipliedBy(3).plusSeconds(30);
+    return subscription.spec().timeout().multipliedBy(3).plusSeconds(2);
   }
 
   boolean canSend() {
