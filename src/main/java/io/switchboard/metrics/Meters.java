@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 
 /**
@@ -29,6 +30,11 @@ public final class Meters {
 
   public MeterRegistry registry() {
     return registry;
+  }
+
+  /** The Prometheus text exposition of every meter, Switchboard's, the JVM's and Vert.x's. */
+  public String scrape() {
+    return registry instanceof PrometheusMeterRegistry prometheus ? prometheus.scrape() : "";
   }
 
   /** Outcomes: accepted, unauthorized, invalid, too_large, unavailable, unknown_source. */

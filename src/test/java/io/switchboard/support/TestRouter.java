@@ -1,6 +1,7 @@
 package io.switchboard.support;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.Switchboard;
 import io.switchboard.api.Bus;
 import io.switchboard.config.ConfigLoader;
@@ -62,7 +63,7 @@ public final class TestRouter {
   public static TestRouter start(Vertx vertx, JsonObject tree) {
     Bus.registerCodecs(vertx);
     SwitchboardConfig config = ConfigLoader.fromTree(tree, Map.of());
-    Await.result(Switchboard.deploy(vertx, config, new Meters(new SimpleMeterRegistry())));
+    Await.result(Switchboard.deploy(vertx, config, new Meters(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))));
     return new TestRouter(config, WebClient.create(vertx));
   }
 
