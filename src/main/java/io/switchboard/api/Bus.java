@@ -27,6 +27,8 @@ public final class Bus {
   public static final String CLAIM_DELIVERIES = "switchboard.storage.claim-deliveries";
   /** {@link AttemptRecord} → {@code null}: one attempt logged and its delivery moved on. */
   public static final String RECORD_ATTEMPT = "switchboard.storage.record-attempt";
+  /** {@code null}, published after any subscription row changes: delivery reloads its subscriptions. */
+  public static final String SUBSCRIPTIONS_CHANGED = "switchboard.subscriptions.changed";
   /** {@code null} → {@code null} once a trivial query succeeds (readiness). */
   public static final String STORAGE_PING = "switchboard.storage.ping";
 

@@ -60,21 +60,41 @@ public final class DeliveryVerticle extends VerticleBase {
     client = WebClient.create(vertx,
         new WebClientOptions().setUserAgent("Switchboard-Webhooks/1.0").setFollowRedirects(false),
         new PoolOptions().setHttp1MaxSize(100));
+    return loadSubscriptions().map(v -> {
+      vertx.eventBus().<ClassifiedWebhook>consumer(Bus.WEBHOOKS_CLASSIFIED, m -> plan(m.body()));
+      vertx.eventBus().consumer(Bus.SUBSCRIPTIONS_CHANGED, m -> loadSubscriptions()
+          .onFailure(e -> LOG.warn("reloading subscriptions failed; keeping the current set: {}", e.getMessage())));
+      pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> endpoints.values().forEach(this::claim));
+      return null;
+    });
+  }
+
+  /** Upserts the config file's subscriptions, then uses every stored one (config and API alike). */
+  private Future<Void> loadSubscriptions() {
     List<StoredSubscription> specs = configured.stream().map(s -> new StoredSubscription(0, "config", s)).toList();
     return vertx.eventBus().<SubscriptionSet>request(Bus.SYNC_SUBSCRIPTIONS, new SubscriptionSet(specs))
         .map(reply -> {
           useSubscriptions(reply.body().subscriptions());
-          vertx.eventBus().<ClassifiedWebhook>consumer(Bus.WEBHOOKS_CLASSIFIED, m -> plan(m.body()));
-          pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> endpoints.values().forEach(this::claim));
-          endpoints.values().forEach(this::claim);
           return null;
         });
   }
 
+  /**
+   * Swaps in a new subscription set. An endpoint whose subscription is unchanged keeps its state (leased
+   * jobs, in-flight count); a changed one starts fresh, and jobs still running finish on the old object.
+   */
   private void useSubscriptions(List<StoredSubscription> subscriptions) {
     matcher = new SubscriptionMatcher(subscriptions);
-    subscriptions.stream().filter(s -> s.spec().enabled())
-        .forEach(s -> endpoints.put(s.id(), new Endpoint(s)));
+    Map<Long, Endpoint> next = new HashMap<>();
+    for (StoredSubscription s : subscriptions) {
+      if (s.spec().enabled()) {
+        Endpoint current = endpoints.get(s.id());
+        next.put(s.id(), current != null && current.subscription.equals(s) ? current : new Endpoint(s));
+      }
+    }
+    endpoints.clear();
+    endpoints.putAll(next);
+    endpoints.values().forEach(this::claim);
   }
 
   /** Deliveries are stored with their events in one commit; only then is anything sent. */
