@@ -12,6 +12,7 @@ import io.switchboard.api.StoreEvents;
 import io.switchboard.api.StoredSubscription;
 import io.switchboard.api.SubscriptionSet;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -40,6 +41,7 @@ public final class DeliveryVerticle extends VerticleBase {
   private static final int MAX_LOGGED_BODY = 1024;
 
   private final SwitchboardConfig.Delivery config;
+  private final Meters meters;
   private final List<SwitchboardConfig.Subscription> configured;
   private final RetryPolicy retryPolicy;
   private final EndpointGuard guard;
@@ -48,8 +50,10 @@ public final class DeliveryVerticle extends VerticleBase {
   private WebClient client;
   private long pollTimer = -1;
 
-  public DeliveryVerticle(SwitchboardConfig.Delivery config, List<SwitchboardConfig.Subscription> configured) {
+  public DeliveryVerticle(SwitchboardConfig.Delivery config, List<SwitchboardConfig.Subscription> configured,
+      Meters meters) {
     this.config = config;
+    this.meters = meters;
     this.configured = configured;
     this.retryPolicy = new RetryPolicy(config.jitter(), () -> ThreadLocalRandom.current().nextDouble());
     this.guard = new EndpointGuard(config.allowPrivateNetworks(), config.allowHttp());
@@ -209,6 +213,8 @@ public final class DeliveryVerticle extends VerticleBase {
       attempt = new AttemptRecord(job.deliveryId(), job.attempt(), startedAt, latencyMillis, r.status(),
           response.body(), r.error(), Outcome.FAILED, null);
     }
+    meters.delivery(endpoint.name(), attempt.outcome().name().toLowerCase(java.util.Locale.ROOT));
+    meters.deliveryAttempt(Duration.ofMillis(latencyMillis));
     vertx.eventBus().request(Bus.RECORD_ATTEMPT, attempt, new DeliveryOptions().setSendTimeout(30_000))
         .onFailure(e -> LOG.warn("recording attempt failed deliveryId={} attempt={}; the lease makes it due again: {}",
             job.deliveryId(), job.attempt(), e.getMessage()));

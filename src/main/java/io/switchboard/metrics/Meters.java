@@ -2,6 +2,7 @@ package io.switchboard.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -60,6 +61,12 @@ public final class Meters {
   public void deliveryAttempt(Duration elapsed) {
     Timer.builder(DELIVERY_ATTEMPT).description("Latency of one delivery attempt")
         .publishPercentileHistogram().register(registry).record(elapsed);
+  }
+
+  /** Deliveries waiting in Postgres (pending, including those being retried). */
+  public void deliveryPending(java.util.function.Supplier<Number> pending) {
+    Gauge.builder(DELIVERY_PENDING, pending).description("Deliveries not yet succeeded or failed")
+        .register(registry);
   }
 
   public void storageBatch(String kind, int size) {

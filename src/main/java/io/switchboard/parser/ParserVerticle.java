@@ -3,6 +3,7 @@ package io.switchboard.parser;
 import io.switchboard.api.Bus;
 import io.switchboard.api.ClassifiedWebhook;
 import io.switchboard.api.WebhookReceived;
+import io.switchboard.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -15,7 +16,12 @@ public final class ParserVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ParserVerticle.class);
 
   private final WebhookClassifier classifier = new WebhookClassifier();
+  private final Meters meters;
   private MessageConsumer<WebhookReceived> consumer;
+
+  public ParserVerticle(Meters meters) {
+    this.meters = meters;
+  }
 
   @Override
   public Future<?> start() {
@@ -29,6 +35,7 @@ public final class ParserVerticle extends VerticleBase {
       LOG.warn("parse errors inboundId={} source={} errors={}", webhook.inboundId(), webhook.source(),
           classified.parseErrors());
     }
+    classified.events().forEach(e -> meters.event(e.type()));
     vertx.eventBus().send(Bus.WEBHOOKS_CLASSIFIED, classified);
   }
 }

@@ -56,7 +56,13 @@ final class DeliverySql {
           completed_at = CASE WHEN $2 = 'pending' THEN NULL ELSE now() END
       WHERE id = $1""";
 
+  static final String COUNT_PENDING = "SELECT count(*) FROM deliveries WHERE status = 'pending'";
+
   private DeliverySql() {}
+
+  static Future<Long> countPending(SqlClient client) {
+    return client.query(COUNT_PENDING).execute().map(rows -> rows.iterator().next().getLong(0));
+  }
 
   static Future<List<DeliveryJob>> claimDueDeliveries(SqlClient client, ClaimDeliveries claim) {
     Tuple params = Tuple.of(claim.subscriptionId(), claim.limit(), claim.lease().toMillis());

@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 /**
  * Turns many small writes into few transactions: requests queue while a batch is being written, and the
@@ -19,12 +20,14 @@ final class GroupCommit<T, R> {
   private final int maxBatch;
   private final int maxInFlight;
   private final Function<List<T>, Future<List<R>>> writer;
+  private final IntConsumer batchSizes;
   private final ArrayDeque<Pending<T, R>> queue = new ArrayDeque<>();
   private int inFlight;
 
-  GroupCommit(int maxBatch, int maxInFlight, Function<List<T>, Future<List<R>>> writer) {
+  GroupCommit(int maxBatch, int maxInFlight, IntConsumer batchSizes, Function<List<T>, Future<List<R>>> writer) {
     this.maxBatch = maxBatch;
     this.maxInFlight = maxInFlight;
+    this.batchSizes = batchSizes;
     this.writer = writer;
   }
 
@@ -46,6 +49,7 @@ final class GroupCommit<T, R> {
       batch.add(queue.poll());
     }
     inFlight++;
+    batchSizes.accept(batch.size());
     Future<List<R>> written;
     try {
       written = writer.apply(batch.stream().map(Pending::item).toList());

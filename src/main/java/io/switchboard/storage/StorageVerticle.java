@@ -10,6 +10,7 @@ import io.switchboard.api.StoreWebhook;
 import io.switchboard.api.StoredSubscription;
 import io.switchboard.api.SubscriptionSet;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -17,6 +18,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,17 +31,22 @@ public final class StorageVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(StorageVerticle.class);
   private static final int RECOVERY_BATCH = 500;
+  private static final long PENDING_REFRESH_MILLIS = 5_000;
 
   private final SwitchboardConfig.Storage config;
+  private final Meters meters;
+  private final AtomicLong pendingDeliveries = new AtomicLong();
   private PostgresServer server;
   private Pool pool;
   private GroupCommit<StoreWebhook, Long> webhookCommits;
   private GroupCommit<StoreEvents, Integer> eventCommits;
   private GroupCommit<AttemptRecord, Void> attemptCommits;
   private long recoveryTimer = -1;
+  private long pendingTimer = -1;
 
-  public StorageVerticle(SwitchboardConfig.Storage config) {
+  public StorageVerticle(SwitchboardConfig.Storage config, Meters meters) {
     this.config = config;
+    this.meters = meters;
   }
 
   @Override
@@ -57,10 +64,14 @@ public final class StorageVerticle extends VerticleBase {
               .using(vertx)
               .build();
           int batch = config.maxBatchSize();
-          webhookCommits = new GroupCommit<>(batch, 2, rows -> WebhookSql.insertWebhooks(pool, rows));
-          eventCommits = new GroupCommit<>(batch, 2, rows -> pool.withTransaction(c -> EventSql.storeEvents(c, rows)));
-          attemptCommits = new GroupCommit<>(batch, 2,
+          webhookCommits = new GroupCommit<>(batch, 2, size -> meters.storageBatch("webhooks", size),
+              rows -> WebhookSql.insertWebhooks(pool, rows));
+          eventCommits = new GroupCommit<>(batch, 2, size -> meters.storageBatch("events", size),
+              rows -> pool.withTransaction(c -> EventSql.storeEvents(c, rows)));
+          attemptCommits = new GroupCommit<>(batch, 2, size -> meters.storageBatch("attempts", size),
               rows -> pool.withTransaction(c -> DeliverySql.recordAttempts(c, rows)));
+          meters.deliveryPending(pendingDeliveries::get);
+          pendingTimer = vertx.setPeriodic(PENDING_REFRESH_MILLIS, id -> refreshPending());
           registerConsumers(vertx.eventBus());
           recoveryTimer = vertx.setPeriodic(config.recoveryInterval().toMillis(), id -> recoverUnprocessed());
           return null;
@@ -102,6 +113,11 @@ public final class StorageVerticle extends VerticleBase {
         .onFailure(e -> LOG.warn("recovery sweep failed, next try in {}: {}", config.recoveryInterval(), e.getMessage()));
   }
 
+  /** The backlog gauge reads a number refreshed here, so a scrape never waits on Postgres. */
+  private void refreshPending() {
+    DeliverySql.countPending(pool).onSuccess(pendingDeliveries::set);
+  }
+
   private static <T, R> void answer(Message<T> message, Function<T, Future<R>> handler) {
     Future<R> result;
     try {
@@ -116,6 +132,7 @@ public final class StorageVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(recoveryTimer);
+    vertx.cancelTimer(pendingTimer);
     Future<Void> closed = pool == null ? Future.succeededFuture() : pool.close();
     return closed.eventually(() -> server == null
         ? Future.succeededFuture()

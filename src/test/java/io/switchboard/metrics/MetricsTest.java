@@ -1,0 +1,86 @@
+package io.switchboard.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.Switchboard;
+import io.switchboard.config.ConfigLoader;
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.support.Await;
+import io.switchboard.support.CallbackServer;
+import io.switchboard.support.Fixtures;
+import io.switchboard.support.TestPostgres;
+import io.switchboard.support.TestRouter;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Prometheus metrics")
+class MetricsTest {
+
+  private Vertx vertx;
+
+  @AfterEach
+  void close() {
+    Await.result(vertx.close());
+  }
+
+  @Test
+  @DisplayName("after traffic, /metrics shows every named meter with sensible values, plus JVM and Vert.x meters")
+  void scrapeAfterTraffic() {
+    TestPostgres.reset();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    vertx = Switchboard.vertx(registry);
+    CallbackServer callbacks = new CallbackServer(vertx).start();
+    JsonObject tree = TestRouter.baseConfig();
+    tree.getJsonArray("subscriptions").add(TestRouter.subscription("crm", callbacks.url("/crm"), "*"));
+    SwitchboardConfig config = ConfigLoader.fromTree(tree, Map.of());
+    Await.result(Switchboard.deploy(vertx, config, new Meters(registry)));
+    WebClient client = WebClient.create(vertx);
+    int port = config.http().port();
+
+    byte[] body = Fixtures.bytes("meta-text-01.json");
+    for (String signature : new String[] {Fixtures.metaSignature(Fixtures.APP_SECRET, body), "sha256=00"}) {
+      Await.result(client.post(port, "127.0.0.1", "/webhooks/meta").putHeader("X-Hub-Signature-256", signature)
+          .sendBuffer(Buffer.buffer(body)));
+    }
+    Await.until("the delivery", Duration.ofSeconds(15), () -> callbacks.received.size() == 1);
+    Await.until("the attempt is counted", Duration.ofSeconds(15),
+        () -> scrape(client, port).contains("switchboard_deliveries_total{outcome=\"succeeded\",subscription=\"crm\"}"));
+
+    String text = scrape(client, port);
+    assertEquals(1.0, value(text, "switchboard_ingress_requests_total\\{outcome=\"accepted\",source=\"meta\"\\}"));
+    assertEquals(1.0, value(text, "switchboard_ingress_requests_total\\{outcome=\"unauthorized\",source=\"meta\"\\}"));
+    assertEquals(1.0, value(text, "switchboard_ingress_ack_seconds_count"));
+    assertEquals(1.0, value(text, "switchboard_events_total\\{type=\"message.received\"\\}"));
+    assertEquals(1.0, value(text, "switchboard_deliveries_total\\{outcome=\"succeeded\",subscription=\"crm\"\\}"));
+    assertEquals(1.0, value(text, "switchboard_delivery_attempt_seconds_count"));
+    assertTrue(value(text, "switchboard_storage_batch_size_count\\{kind=\"webhooks\"\\}") >= 1.0);
+    assertTrue(text.contains("switchboard_delivery_pending"));
+    assertTrue(text.contains("switchboard_ingress_ack_seconds_bucket"), "ack latency is a histogram");
+    assertTrue(text.contains("jvm_memory_used_bytes"), "JVM metrics");
+    assertTrue(text.contains("vertx_http_server_requests_total"), "Vert.x HTTP metrics");
+    assertTrue(text.contains("vertx_eventbus_"), "Vert.x event-bus metrics");
+    assertTrue(!text.contains("wamid.") && !text.contains("1111111111111"), "no message ids or phone numbers as labels");
+  }
+
+  private static String scrape(WebClient client, int port) {
+    return Await.result(client.get(port, "127.0.0.1", "/metrics").send()).bodyAsString();
+  }
+
+  private static double value(String text, String series) {
+    Matcher m = Pattern.compile("(?m)^" + series + " ([0-9.eE+-]+)$").matcher(text);
+    assertTrue(m.find(), "no series " + series);
+    return Double.parseDouble(m.group(1));
+  }
+}
