@@ -21,6 +21,8 @@ final class EventIds {
   private static final HexFormat HEX = HexFormat.of();
 
   private final ObjectWriter canonical;
+  // Cloning a ready digest is cheaper than a provider lookup for every event.
+  private final MessageDigest prototype = newSha256();
 
   EventIds(ObjectMapper mapper) {
     // Sorted keys make the hash independent of member order, so a re-serialized retry keeps its id.
@@ -58,7 +60,15 @@ final class EventIds {
     }
   }
 
-  private static MessageDigest sha256() {
+  private MessageDigest sha256() {
+    try {
+      return (MessageDigest) prototype.clone();
+    } catch (CloneNotSupportedException e) {
+      return newSha256();
+    }
+  }
+
+  private static MessageDigest newSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
