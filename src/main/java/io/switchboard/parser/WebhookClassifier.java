@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.switchboard.api.ClassifiedWebhook;
 import io.switchboard.api.NormalizedEvent;
@@ -27,7 +28,7 @@ public final class WebhookClassifier {
   private static final int MAX_BODY_DEPTH = 900;
   private static final int MAX_ERROR_LENGTH = 300;
 
-  private final ObjectMapper mapper;
+  private final ObjectReader reader;
   private final EventIds ids;
   private final EventJson json;
 
@@ -36,10 +37,11 @@ public final class WebhookClassifier {
         .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_BODY_DEPTH).build())
         .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_BODY_DEPTH + 10).build())
         .build();
-    this.mapper = JsonMapper.builder(factory)
+    ObjectMapper mapper = JsonMapper.builder(factory)
         // "{...} trailing garbage" is not the JSON the provider signed: treat it as malformed.
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .build();
+    this.reader = mapper.readerFor(JsonNode.class);
     this.ids = new EventIds(mapper);
     this.json = new EventJson(mapper);
   }
@@ -62,7 +64,7 @@ public final class WebhookClassifier {
 
   private JsonNode parse(byte[] body, List<String> errors) {
     try {
-      JsonNode tree = mapper.readTree(body);
+      JsonNode tree = reader.readTree(body);
       if (tree == null || tree.isMissingNode()) {
         errors.add("body is empty");
         return null;
