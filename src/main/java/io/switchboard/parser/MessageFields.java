@@ -1,0 +1,69 @@
+package io.switchboard.parser;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Builds the {@code data} of {@code message.received} and {@code message.echo} events: common header
+ * fields first, then the kind-specific parts, then the untouched provider message.
+ */
+final class MessageFields {
+
+  private MessageFields() {
+  }
+
+  /** An inbound message; {@code contacts} is the change's contacts array (may be missing). */
+  static ObjectNode received(JsonNode message, JsonNode contacts) {
+    ObjectNode data = header(message);
+    String from = Nodes.text(message.path("from"));
+    data.put("from", from);
+    JsonNode contact = contactFor(from, contacts);
+    String waId = Nodes.text(contact.path("wa_id"));
+    data.put("wa_id", waId != null ? waId : from);
+    data.put("contact_name", Nodes.text(contact.path("profile").path("name")));
+    return body(message, data);
+  }
+
+  /** A message the business sent from the WhatsApp Business app, echoed to the API (smb_message_echoes). */
+  static ObjectNode echo(JsonNode message) {
+    ObjectNode data = header(message);
+    data.put("from", Nodes.text(message.path("from")));
+    data.put("to", Nodes.text(message.path("to")));
+    return body(message, data);
+  }
+
+  /** The provider's message type verbatim; a message without one is "unknown", as WhatsApp itself says. */
+  static String kind(JsonNode message) {
+    String kind = Nodes.nonEmptyText(message.path("type"));
+    return kind != null ? kind : "unknown";
+  }
+
+  private static ObjectNode header(JsonNode message) {
+    ObjectNode data = Nodes.object();
+    data.put("kind", kind(message));
+    data.put("message_id", Nodes.text(message.path("id")));
+    return data;
+  }
+
+  private static ObjectNode body(JsonNode message, ObjectNode data) {
+    MessageParts.add(kind(message), message, data);
+    MessageParts.addCommon(message, data);
+    data.set("message", message);
+    return data;
+  }
+
+  /** The sender's contact: the one whose wa_id matches, else the first (Meta sends one per sender). */
+  private static JsonNode contactFor(String from, JsonNode contacts) {
+    if (!contacts.isArray() || contacts.isEmpty()) {
+      return Nodes.object();
+    }
+    if (from != null) {
+      for (JsonNode contact : contacts) {
+        if (from.equals(Nodes.text(contact.path("wa_id")))) {
+          return contact;
+        }
+      }
+    }
+    return contacts.get(0);
+  }
+}
