@@ -46,6 +46,10 @@ CREATE TABLE subscriptions (
   max_concurrency  int         NOT NULL,
   rate_per_minute  int,
   enabled          boolean     NOT NULL,
+  -- Set when delivery switched the subscription off (delivery.disableAfter); the config file cannot turn
+  -- it back on until its URL changes, so a restart does not resume hammering a dead endpoint.
+  disabled_at      timestamptz,
+  disabled_reason  text,
   created_at       timestamptz NOT NULL DEFAULT now(),
   updated_at       timestamptz NOT NULL DEFAULT now()
 );

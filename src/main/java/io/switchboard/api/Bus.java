@@ -27,6 +27,10 @@ public final class Bus {
   public static final String CLAIM_DELIVERIES = "switchboard.storage.claim-deliveries";
   /** {@link AttemptRecord} → {@code null}: one attempt logged and its delivery moved on. */
   public static final String RECORD_ATTEMPT = "switchboard.storage.record-attempt";
+  /** {@link ReleaseDeliveries} → {@code null}: leased deliveries handed back unsent. */
+  public static final String RELEASE_DELIVERIES = "switchboard.storage.release-deliveries";
+  /** {@code Long} subscription id → {@code null}: the subscription is switched off (endpoint failing too long). */
+  public static final String DISABLE_SUBSCRIPTION = "switchboard.storage.disable-subscription";
   /** {@code null}, published after any subscription row changes: delivery reloads its subscriptions. */
   public static final String SUBSCRIPTIONS_CHANGED = "switchboard.subscriptions.changed";
   /** {@code null} → {@code null} once a trivial query succeeds (readiness). */
@@ -34,7 +38,8 @@ public final class Bus {
 
   private static final List<Class<?>> RECORDS = List.of(
       StoreWebhook.class, WebhookReceived.class, ClassifiedWebhook.class, StoreEvents.class,
-      SubscriptionSet.class, ClaimDeliveries.class, DeliveryBatch.class, AttemptRecord.class);
+      SubscriptionSet.class, ClaimDeliveries.class, DeliveryBatch.class, AttemptRecord.class,
+      ReleaseDeliveries.class);
 
   private Bus() {}
 

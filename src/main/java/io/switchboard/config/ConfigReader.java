@@ -161,7 +161,12 @@ public final class ConfigReader {
         values.decimal(delivery, "jitter", "delivery", 0, 1),
         values.bool(delivery, "allowPrivateNetworks", "delivery", false),
         values.bool(delivery, "allowHttp", "delivery", false),
-        values.duration(delivery, "pollInterval", "delivery", Duration.ofSeconds(1)));
+        values.duration(delivery, "pollInterval", "delivery", Duration.ofSeconds(1)),
+        values.bool(delivery, "retryClientErrors", "delivery", false),
+        values.integer(delivery, "circuitThreshold", "delivery", 1, 1_000_000),
+        values.duration(delivery, "circuitCooldown", "delivery", Duration.ofSeconds(30)),
+        values.duration(delivery, "circuitMaxCooldown", "delivery", Duration.ofMinutes(10)),
+        values.duration(delivery, "disableAfter", "delivery", null));
   }
 
   private Storage storage(JsonObject storage) {

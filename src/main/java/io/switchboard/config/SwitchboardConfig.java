@@ -59,9 +59,14 @@ public record SwitchboardConfig(
     }
   }
 
+  /**
+   * Delivery defaults and guards. {@code disableAfter} null means a failing subscription is never switched
+   * off automatically; {@code retryClientErrors} retries 4xx other than 408/429 instead of failing at once.
+   */
   public record Delivery(
       Duration timeout, List<Duration> schedule, double jitter, boolean allowPrivateNetworks,
-      boolean allowHttp, Duration pollInterval) {
+      boolean allowHttp, Duration pollInterval, boolean retryClientErrors, int circuitThreshold,
+      Duration circuitCooldown, Duration circuitMaxCooldown, Duration disableAfter) {
 
     public Delivery {
       schedule = List.copyOf(schedule);

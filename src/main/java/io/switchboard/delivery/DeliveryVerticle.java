@@ -8,6 +8,7 @@ import io.switchboard.api.ClassifiedWebhook;
 import io.switchboard.api.DeliveryBatch;
 import io.switchboard.api.DeliveryJob;
 import io.switchboard.api.PlannedDelivery;
+import io.switchboard.api.ReleaseDeliveries;
 import io.switchboard.api.StoreEvents;
 import io.switchboard.api.StoredSubscription;
 import io.switchboard.api.SubscriptionSet;
@@ -15,10 +16,8 @@ import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Duration;
@@ -38,16 +37,15 @@ import org.slf4j.LoggerFactory;
 public final class DeliveryVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryVerticle.class);
-  private static final int MAX_LOGGED_BODY = 1024;
 
   private final SwitchboardConfig.Delivery config;
   private final Meters meters;
   private final List<SwitchboardConfig.Subscription> configured;
   private final RetryPolicy retryPolicy;
-  private final EndpointGuard guard;
   private final Map<Long, Endpoint> endpoints = new HashMap<>();
   private SubscriptionMatcher matcher = new SubscriptionMatcher(List.of());
   private WebClient client;
+  private Sender sender;
   private long pollTimer = -1;
 
   public DeliveryVerticle(SwitchboardConfig.Delivery config, List<SwitchboardConfig.Subscription> configured,
@@ -56,7 +54,6 @@ public final class DeliveryVerticle extends VerticleBase {
     this.meters = meters;
     this.configured = configured;
     this.retryPolicy = new RetryPolicy(config.jitter(), () -> ThreadLocalRandom.current().nextDouble());
-    this.guard = new EndpointGuard(config.allowPrivateNetworks(), config.allowHttp());
   }
 
   @Override
@@ -64,6 +61,7 @@ public final class DeliveryVerticle extends VerticleBase {
     client = WebClient.create(vertx,
         new WebClientOptions().setUserAgent("Switchboard-Webhooks/1.0").setFollowRedirects(false),
         new PoolOptions().setHttp1MaxSize(100));
+    sender = new Sender(vertx, client, config);
     return loadSubscriptions().map(v -> {
       vertx.eventBus().<ClassifiedWebhook>consumer(Bus.WEBHOOKS_CLASSIFIED, m -> plan(m.body()));
       vertx.eventBus().consumer(Bus.SUBSCRIPTIONS_CHANGED, m -> loadSubscriptions()
@@ -93,7 +91,7 @@ public final class DeliveryVerticle extends VerticleBase {
     for (StoredSubscription s : subscriptions) {
       if (s.spec().enabled()) {
         Endpoint current = endpoints.get(s.id());
-        next.put(s.id(), current != null && current.subscription.equals(s) ? current : new Endpoint(s));
+        next.put(s.id(), current != null && current.subscription.equals(s) ? current : new Endpoint(s, config, System.nanoTime()));
       }
     }
     endpoints.clear();
@@ -120,7 +118,7 @@ public final class DeliveryVerticle extends VerticleBase {
       endpoint.claimAgain = true;
       return;
     }
-    int room = endpoint.room();
+    int room = endpoint.room(System.nanoTime());
     if (room <= 0) {
       return;
     }
@@ -143,12 +141,16 @@ public final class DeliveryVerticle extends VerticleBase {
   }
 
   private void send(Endpoint endpoint) {
-    while (endpoint.canSend()) {
+    while (endpoint.canSend(System.nanoTime())) {
       DeliveryJob job = endpoint.leased.poll();
       endpoint.inFlight++;
+      endpoint.circuit.started();
+      if (endpoint.rate != null) {
+        endpoint.rate.tryAcquire(System.nanoTime());
+      }
       Instant startedAt = Instant.now();
       long started = System.nanoTime();
-      attempt(endpoint, job).onComplete(done -> {
+      sender.send(endpoint, job).onComplete(done -> {
         endpoint.inFlight--;
         long latencyMillis = (System.nanoTime() - started) / 1_000_000;
         record(endpoint, job, done.result(), startedAt, latencyMillis);
@@ -158,54 +160,34 @@ public final class DeliveryVerticle extends VerticleBase {
         }
       });
     }
-  }
-
-  private record Response(AttemptResult result, String body) {}
-
-  /** Never fails: every way an attempt can go wrong is an {@link AttemptResult}. */
-  private Future<Response> attempt(Endpoint endpoint, DeliveryJob job) {
-    if (job.body() == null) {
-      return Future.succeededFuture(new Response(new AttemptResult.Rejected(null, "payload no longer stored"), null));
+    if (!endpoint.leased.isEmpty() && endpoint.rate != null) {
+      wakeAfter(endpoint, endpoint.rate.nanosUntilNext(System.nanoTime()));
     }
-    String url = endpoint.subscription.spec().url();
-    Future<String> refusal = config.allowPrivateNetworks()
-        ? Future.succeededFuture(guard.refusal(url))
-        : vertx.executeBlocking(() -> guard.refusal(url), false); // DNS lookup blocks
-    return refusal.compose(refused -> refused != null
-            ? Future.succeededFuture(new Response(new AttemptResult.Rejected(null, refused), null))
-            : post(endpoint, job))
-        .recover(e -> Future.succeededFuture(new Response(
-            new AttemptResult.Retryable(null, null, e.getClass().getSimpleName() + ": " + e.getMessage()), null)));
   }
 
-  private Future<Response> post(Endpoint endpoint, DeliveryJob job) {
-    SwitchboardConfig.Subscription spec = endpoint.subscription.spec();
-    long timestamp = Instant.now().getEpochSecond();
-    var request = client.postAbs(spec.url())
-        .timeout(spec.timeout().toMillis())
-        .putHeader("content-type", "application/json")
-        .putHeader("webhook-id", job.messageId())
-        .putHeader("webhook-timestamp", Long.toString(timestamp))
-        .putHeader("webhook-signature", endpoint.signer.sign(job.messageId(), timestamp, job.body()));
-    spec.headers().forEach(request::putHeader);
-    return request.sendBuffer(Buffer.buffer(job.body())).map(this::toResponse);
-  }
-
-  private Response toResponse(HttpResponse<Buffer> response) {
-    String body = response.body() == null ? null : response.bodyAsString();
-    if (body != null && body.length() > MAX_LOGGED_BODY) {
-      body = body.substring(0, MAX_LOGGED_BODY);
+  /** One timer per endpoint at a time: resume sending and claiming when the rate or the circuit allows. */
+  private void wakeAfter(Endpoint endpoint, long nanos) {
+    if (endpoint.wakeScheduled) {
+      return;
     }
-    return new Response(RetryPolicy.classify(response.statusCode(), response.getHeader("retry-after"), Instant.now()), body);
+    endpoint.wakeScheduled = true;
+    vertx.setTimer(Math.max(1, nanos / 1_000_000), id -> {
+      endpoint.wakeScheduled = false;
+      send(endpoint);
+      claim(endpoint);
+    });
   }
 
-  private void record(Endpoint endpoint, DeliveryJob job, Response response, Instant startedAt, long latencyMillis) {
+  private void record(Endpoint endpoint, DeliveryJob job, Sender.Response response, Instant startedAt,
+      long latencyMillis) {
     AttemptRecord attempt;
     if (response.result() instanceof AttemptResult.Delivered d) {
+      endpoint.circuit.succeeded();
       attempt = new AttemptRecord(job.deliveryId(), job.attempt(), startedAt, latencyMillis, d.status(),
           response.body(), null, Outcome.SUCCEEDED, null);
     } else if (response.result() instanceof AttemptResult.Retryable r) {
       attempt = retry(endpoint, job, r, response.body(), startedAt, latencyMillis);
+      endpointFailed(endpoint);
     } else {
       AttemptResult.Rejected r = (AttemptResult.Rejected) response.result();
       LOG.warn("delivery to {} ({}, attempt {}) failed: {}; not retried", endpoint.name(), job.messageId(),
@@ -235,6 +217,39 @@ public final class DeliveryVerticle extends VerticleBase {
     vertx.setTimer(delay.toMillis() + 50, id -> claim(endpoint));
     return new AttemptRecord(job.deliveryId(), job.attempt(), startedAt, latencyMillis, r.status(), body, r.error(),
         Outcome.RETRY, Instant.now().plus(delay));
+  }
+
+  /**
+   * A retryable failure counts against the circuit. When it opens, leased jobs go back to Postgres unsent
+   * (due when the circuit may close), so another instance can never send what this one still holds.
+   */
+  private void endpointFailed(Endpoint endpoint) {
+    long now = System.nanoTime();
+    if (endpoint.circuit.failed(now)) {
+      long openNanos = endpoint.circuit.openUntilNanos() - now;
+      LOG.warn("circuit opened for {} after repeated failures; probing again in {} ms", endpoint.name(),
+          openNanos / 1_000_000);
+      releaseLeased(endpoint, Instant.now().plusNanos(openNanos));
+      wakeAfter(endpoint, openNanos);
+    }
+    Duration disableAfter = config.disableAfter();
+    if (disableAfter != null && !endpoint.disabling && endpoint.circuit.failingFor(now).compareTo(disableAfter) >= 0) {
+      endpoint.disabling = true;
+      LOG.warn("subscription {} disabled: its endpoint has failed for {} (delivery.disableAfter)", endpoint.name(),
+          disableAfter);
+      vertx.eventBus().request(Bus.DISABLE_SUBSCRIPTION, endpoint.id())
+          .onSuccess(v -> vertx.eventBus().publish(Bus.SUBSCRIPTIONS_CHANGED, null));
+    }
+  }
+
+  private void releaseLeased(Endpoint endpoint, Instant dueAt) {
+    List<Long> ids = endpoint.leased.stream().map(DeliveryJob::deliveryId).toList();
+    endpoint.leased.clear();
+    if (!ids.isEmpty()) {
+      vertx.eventBus().request(Bus.RELEASE_DELIVERIES, new ReleaseDeliveries(ids, dueAt))
+          .onFailure(e -> LOG.warn("releasing {} deliveries of {} failed; their lease expires instead: {}",
+              ids.size(), endpoint.name(), e.getMessage()));
+    }
   }
 
   @Override

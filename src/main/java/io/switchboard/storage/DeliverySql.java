@@ -3,6 +3,7 @@ package io.switchboard.storage;
 import io.switchboard.api.AttemptRecord;
 import io.switchboard.api.ClaimDeliveries;
 import io.switchboard.api.DeliveryJob;
+import io.switchboard.api.ReleaseDeliveries;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
@@ -56,9 +57,19 @@ final class DeliverySql {
           completed_at = CASE WHEN $2 = 'pending' THEN NULL ELSE now() END
       WHERE id = $1""";
 
+  static final String RELEASE_DELIVERIES = """
+      UPDATE deliveries SET next_attempt_at = $2, attempts = greatest(attempts - 1, 0)
+      WHERE id = ANY($1) AND status = 'pending'""";
+
   static final String COUNT_PENDING = "SELECT count(*) FROM deliveries WHERE status = 'pending'";
 
   private DeliverySql() {}
+
+  static Future<Void> releaseDeliveries(SqlClient client, ReleaseDeliveries release) {
+    return client.preparedQuery(RELEASE_DELIVERIES)
+        .execute(Tuple.of(release.deliveryIds().toArray(Long[]::new), release.dueAt().atOffset(ZoneOffset.UTC)))
+        .mapEmpty();
+  }
 
   static Future<Long> countPending(SqlClient client) {
     return client.query(COUNT_PENDING).execute().map(rows -> rows.iterator().next().getLong(0));

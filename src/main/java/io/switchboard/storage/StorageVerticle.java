@@ -4,6 +4,7 @@ import io.switchboard.api.AttemptRecord;
 import io.switchboard.api.Bus;
 import io.switchboard.api.ClaimDeliveries;
 import io.switchboard.api.DeliveryBatch;
+import io.switchboard.api.ReleaseDeliveries;
 import io.switchboard.api.ReplyCodes;
 import io.switchboard.api.StoreEvents;
 import io.switchboard.api.StoreWebhook;
@@ -87,6 +88,9 @@ public final class StorageVerticle extends VerticleBase {
     bus.<ClaimDeliveries>consumer(Bus.CLAIM_DELIVERIES,
         m -> answer(m, claim -> DeliverySql.claimDueDeliveries(pool, claim).map(DeliveryBatch::new)));
     bus.<SubscriptionSet>consumer(Bus.SYNC_SUBSCRIPTIONS, m -> answer(m, this::syncSubscriptions));
+    bus.<ReleaseDeliveries>consumer(Bus.RELEASE_DELIVERIES,
+        m -> answer(m, release -> DeliverySql.releaseDeliveries(pool, release)));
+    bus.<Long>consumer(Bus.DISABLE_SUBSCRIPTION, m -> answer(m, id -> SubscriptionSql.disableSubscription(pool, id)));
     bus.<Void>consumer(Bus.STORAGE_PING, m -> answer(m, v -> pool.query("SELECT 1").execute().mapEmpty()));
   }
 

@@ -29,12 +29,21 @@ final class SubscriptionSql {
         phone_number_id = excluded.phone_number_id, format = excluded.format, secret = excluded.secret,
         headers = excluded.headers, timeout_ms = excluded.timeout_ms, schedule_ms = excluded.schedule_ms,
         max_concurrency = excluded.max_concurrency, rate_per_minute = excluded.rate_per_minute,
-        enabled = excluded.enabled, updated_at = now()""";
+        enabled = excluded.enabled AND (subscriptions.disabled_at IS NULL OR subscriptions.url <> excluded.url),
+        disabled_at = CASE WHEN subscriptions.url = excluded.url THEN subscriptions.disabled_at END,
+        disabled_reason = CASE WHEN subscriptions.url = excluded.url THEN subscriptions.disabled_reason END,
+        updated_at = now()""";
 
   /** A subscription removed from the file is disabled, not deleted: its delivery log stays readable. */
   static final String DISABLE_REMOVED_CONFIG_SUBSCRIPTIONS = """
       UPDATE subscriptions SET enabled = false, updated_at = now()
       WHERE origin = 'config' AND enabled AND NOT (name = ANY($1))""";
+
+  static final String DISABLE_SUBSCRIPTION = """
+      UPDATE subscriptions
+      SET enabled = false, disabled_at = now(), disabled_reason = 'endpoint failing longer than delivery.disableAfter',
+          updated_at = now()
+      WHERE id = $1""";
 
   static final String ALL_SUBSCRIPTIONS = """
       SELECT id, name, origin, url, events, source, phone_number_id, format, secret, headers, timeout_ms,
@@ -52,6 +61,10 @@ final class SubscriptionSql {
     return upserted
         .compose(v -> connection.preparedQuery(DISABLE_REMOVED_CONFIG_SUBSCRIPTIONS).execute(Tuple.of(names)))
         .mapEmpty();
+  }
+
+  static Future<Void> disableSubscription(SqlClient client, long id) {
+    return client.preparedQuery(DISABLE_SUBSCRIPTION).execute(Tuple.of(id)).mapEmpty();
   }
 
   static Future<List<StoredSubscription>> allSubscriptions(SqlClient client) {
