@@ -24,7 +24,12 @@ public final class Main {
     Vertx vertx = Switchboard.vertx(registry);
     String file = ConfigLoader.configFile(args, System.getenv());
     ConfigLoader.load(vertx, file, System.getenv())
-        .compose(config -> start(vertx, config, new Meters(registry)))
+        .compose(config -> start(vertx, config, new Meters(registry))
+            .onSuccess(v -> {
+              if (java.nio.file.Files.isRegularFile(java.nio.file.Path.of(file))) {
+                Switchboard.watchSubscriptions(vertx, file, config);
+              }
+            }))
         .onFailure(e -> exit(vertx, e));
   }
 

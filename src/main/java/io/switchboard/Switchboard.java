@@ -15,12 +15,23 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.api.Bus;
+import io.switchboard.api.StoredSubscription;
+import io.switchboard.api.SubscriptionSet;
+import io.switchboard.config.ConfigLoader;
+import io.vertx.config.ConfigRetriever;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Deploys the four verticles in dependency order: storage (Postgres up and migrated) → parser → delivery →
  * ingress, so nothing is accepted before it can be committed.
  */
 public final class Switchboard {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Switchboard.class);
+  private static final Duration RELOAD_PERIOD = Duration.ofSeconds(2);
 
   private Switchboard() {}
 
@@ -33,6 +44,27 @@ public final class Switchboard {
         .build();
     Bus.registerCodecs(vertx);
     return vertx;
+  }
+
+  /**
+   * Picks up edits to the config file's subscriptions without a restart. Other keys are read at start-up
+   * only: a change to them is reported, not applied.
+   */
+  public static ConfigRetriever watchSubscriptions(Vertx vertx, String file, SwitchboardConfig running) {
+    AtomicReference<SwitchboardConfig> current = new AtomicReference<>(running);
+    return ConfigLoader.watch(vertx, file, System.getenv(), RELOAD_PERIOD, next -> {
+      SwitchboardConfig previous = current.getAndSet(next);
+      if (!previous.subscriptions().equals(next.subscriptions())) {
+        LOG.info("{} changed: applying {} subscriptions", file, next.subscriptions().size());
+        vertx.eventBus().publish(Bus.CONFIG_SUBSCRIPTIONS_CHANGED, new SubscriptionSet(next.subscriptions().stream()
+            .map(s -> new StoredSubscription(0, "config", s)).toList()));
+      }
+      SwitchboardConfig withOldSubscriptions = new SwitchboardConfig(next.http(), next.ingress(), next.sources(),
+          previous.subscriptions(), next.delivery(), next.storage(), next.admin());
+      if (!withOldSubscriptions.equals(previous)) {
+        LOG.warn("{} changed outside subscriptions: restart Switchboard to apply it", file);
+      }
+    });
   }
 
   public static Future<Void> deploy(Vertx vertx, SwitchboardConfig config, Meters meters) {

@@ -31,6 +31,8 @@ public final class Bus {
   public static final String RELEASE_DELIVERIES = "switchboard.storage.release-deliveries";
   /** {@code Long} subscription id → {@code null}: the subscription is switched off (endpoint failing too long). */
   public static final String DISABLE_SUBSCRIPTION = "switchboard.storage.disable-subscription";
+  /** {@link SubscriptionSet}: the config file's subscriptions after the file changed (ids are 0). */
+  public static final String CONFIG_SUBSCRIPTIONS_CHANGED = "switchboard.config.subscriptions-changed";
   /** {@code null}, published after any subscription row changes: delivery reloads its subscriptions. */
   public static final String SUBSCRIPTIONS_CHANGED = "switchboard.subscriptions.changed";
   /** {@code null} → {@code null} once a trivial query succeeds (readiness). */

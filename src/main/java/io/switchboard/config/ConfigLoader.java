@@ -8,7 +8,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Loads the YAML config file through vertx-config, lays it over the defaults, applies the environment and
@@ -17,6 +21,7 @@ import java.util.Map;
 public final class ConfigLoader {
 
   public static final String DEFAULT_FILE = "conf/config.yaml";
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
 
   private ConfigLoader() {}
 
@@ -51,6 +56,27 @@ public final class ConfigLoader {
         .recover(e -> Future.failedFuture(
             new ConfigException(java.util.List.of(file + ": not valid YAML: " + rootMessage(e)))))
         .map(tree -> fromTree(tree, env));
+  }
+
+  /**
+   * Re-reads the file every {@code period} and hands each valid new config to {@code onChange}; an invalid
+   * edit is logged and ignored, so a typo never takes a running router down.
+   */
+  public static ConfigRetriever watch(Vertx vertx, String file, Map<String, String> env, Duration period,
+      Consumer<SwitchboardConfig> onChange) {
+    ConfigRetriever retriever = ConfigRetriever.create(vertx, new ConfigRetrieverOptions()
+        .setIncludeDefaultStores(false)
+        .setScanPeriod(period.toMillis())
+        .addStore(new ConfigStoreOptions().setType("file").setFormat("yaml")
+            .setConfig(new JsonObject().put("path", file))));
+    retriever.listen(change -> {
+      try {
+        onChange.accept(fromTree(change.getNewConfiguration(), env));
+      } catch (ConfigException e) {
+        LOG.warn("{} changed but is not valid, keeping the running config: {}", file, e.getMessage().replace('\n', ';'));
+      }
+    });
+    return retriever;
   }
 
   /** Defaults, then the file, then the environment, then validation. */

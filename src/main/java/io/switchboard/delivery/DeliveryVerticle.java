@@ -40,7 +40,7 @@ public final class DeliveryVerticle extends VerticleBase {
 
   private final SwitchboardConfig.Delivery config;
   private final Meters meters;
-  private final List<SwitchboardConfig.Subscription> configured;
+  private List<SwitchboardConfig.Subscription> configured;
   private final RetryPolicy retryPolicy;
   private final Map<Long, Endpoint> endpoints = new HashMap<>();
   private SubscriptionMatcher matcher = new SubscriptionMatcher(List.of());
@@ -64,11 +64,20 @@ public final class DeliveryVerticle extends VerticleBase {
     sender = new Sender(vertx, client, config);
     return loadSubscriptions().map(v -> {
       vertx.eventBus().<ClassifiedWebhook>consumer(Bus.WEBHOOKS_CLASSIFIED, m -> plan(m.body()));
-      vertx.eventBus().consumer(Bus.SUBSCRIPTIONS_CHANGED, m -> loadSubscriptions()
-          .onFailure(e -> LOG.warn("reloading subscriptions failed; keeping the current set: {}", e.getMessage())));
+      vertx.eventBus().consumer(Bus.SUBSCRIPTIONS_CHANGED, m -> reloadSubscriptions());
+      vertx.eventBus().<SubscriptionSet>consumer(Bus.CONFIG_SUBSCRIPTIONS_CHANGED, m -> {
+        configured = m.body().subscriptions().stream().map(StoredSubscription::spec).toList();
+        reloadSubscriptions();
+      });
       pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> endpoints.values().forEach(this::claim));
       return null;
     });
+  }
+
+  private void reloadSubscriptions() {
+    loadSubscriptions()
+        .onSuccess(v -> LOG.info("subscriptions reloaded active={}", endpoints.size()))
+        .onFailure(e -> LOG.warn("reloading subscriptions failed; keeping the current set: {}", e.getMessage()));
   }
 
   /** Upserts the config file's subscriptions, then uses every stored one (config and API alike). */
