@@ -17,6 +17,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,6 +40,7 @@ public final class StorageVerticle extends VerticleBase {
   private final AtomicLong pendingDeliveries = new AtomicLong();
   private PostgresServer server;
   private Pool pool;
+  private Pool relaxedPool;
   private GroupCommit<StoreWebhook, Long> webhookCommits;
   private GroupCommit<StoreEvents, Integer> eventCommits;
   private GroupCommit<AttemptRecord, Void> attemptCommits;
@@ -59,18 +61,18 @@ public final class StorageVerticle extends VerticleBase {
           return vertx.executeBlocking(() -> Migrations.migrate(opened));
         })
         .map(migrated -> {
-          pool = PgBuilder.pool()
-              .with(new PoolOptions().setMaxSize(config.poolSize()))
-              .connectingTo(server.connectOptions())
-              .using(vertx)
-              .build();
+          pool = pool(server.connectOptions());
+          // Everything after the inbound row is re-derivable: a lost event commit is re-parsed by the
+          // recovery sweep, a lost claim or attempt record means one more (at-least-once) attempt. Only
+          // the acknowledged body needs its own WAL flush, so the rest skips waiting for one.
+          relaxedPool = pool(server.connectOptions().addProperty("synchronous_commit", "off"));
           int batch = config.maxBatchSize();
           webhookCommits = new GroupCommit<>(batch, 2, size -> meters.storageBatch("webhooks", size),
               rows -> WebhookSql.insertWebhooks(pool, rows));
           eventCommits = new GroupCommit<>(batch, 2, size -> meters.storageBatch("events", size),
-              rows -> pool.withTransaction(c -> EventSql.storeEvents(c, rows)));
+              rows -> relaxedPool.withTransaction(c -> EventSql.storeEvents(c, rows)));
           attemptCommits = new GroupCommit<>(batch, 2, size -> meters.storageBatch("attempts", size),
-              rows -> pool.withTransaction(c -> DeliverySql.recordAttempts(c, rows)));
+              rows -> relaxedPool.withTransaction(c -> DeliverySql.recordAttempts(c, rows)));
           meters.deliveryPending(pendingDeliveries::get);
           pendingTimer = vertx.setPeriodic(PENDING_REFRESH_MILLIS, id -> refreshPending());
           registerConsumers(vertx.eventBus());
@@ -86,12 +88,20 @@ public final class StorageVerticle extends VerticleBase {
     bus.<StoreEvents>consumer(Bus.STORE_EVENTS, m -> answer(m, eventCommits::submit));
     bus.<AttemptRecord>consumer(Bus.RECORD_ATTEMPT, m -> answer(m, attemptCommits::submit));
     bus.<ClaimDeliveries>consumer(Bus.CLAIM_DELIVERIES,
-        m -> answer(m, claim -> DeliverySql.claimDueDeliveries(pool, claim).map(DeliveryBatch::new)));
+        m -> answer(m, claim -> DeliverySql.claimDueDeliveries(relaxedPool, claim).map(DeliveryBatch::new)));
     bus.<SubscriptionSet>consumer(Bus.SYNC_SUBSCRIPTIONS, m -> answer(m, this::syncSubscriptions));
     bus.<ReleaseDeliveries>consumer(Bus.RELEASE_DELIVERIES,
-        m -> answer(m, release -> DeliverySql.releaseDeliveries(pool, release)));
+        m -> answer(m, release -> DeliverySql.releaseDeliveries(relaxedPool, release)));
     bus.<Long>consumer(Bus.DISABLE_SUBSCRIPTION, m -> answer(m, id -> SubscriptionSql.disableSubscription(pool, id)));
     bus.<Void>consumer(Bus.STORAGE_PING, m -> answer(m, v -> pool.query("SELECT 1").execute().mapEmpty()));
+  }
+
+  private Pool pool(PgConnectOptions options) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(config.poolSize()))
+        .connectingTo(options)
+        .using(vertx)
+        .build();
   }
 
   private Future<SubscriptionSet> syncSubscriptions(SubscriptionSet fromConfig) {
@@ -133,11 +143,15 @@ public final class StorageVerticle extends VerticleBase {
         .onFailure(e -> message.fail(ReplyCodes.STORAGE_UNAVAILABLE, String.valueOf(e.getMessage())));
   }
 
+  private static Future<Void> close(Pool pool) {
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(recoveryTimer);
     vertx.cancelTimer(pendingTimer);
-    Future<Void> closed = pool == null ? Future.succeededFuture() : pool.close();
+    Future<Void> closed = Future.all(close(pool), close(relaxedPool)).mapEmpty();
     return closed.eventually(() -> server == null
         ? Future.succeededFuture()
         : vertx.executeBlocking(() -> {
