@@ -4,7 +4,7 @@
 # e.g. bench/parser.sh -jvmArgs -XX:+UseParallelGC
 set -euo pipefail
 cd "$(dirname "$0")/parser"
-mvn -q -B package -DskipTests
+../../mvnw -q -B package -DskipTests
 java -jar target/benchmarks.jar ClassifierBenchmark -f 1 -t 1 -wi 3 -w 3s -i 5 -r 4s "$@" | tee target/jmh.txt
 echo
 echo "updates (events) per second per core, on $(nproc) cores:"
