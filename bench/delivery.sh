@@ -16,7 +16,7 @@ subscriptions:
 delivery: { allowHttp: true, allowPrivateNetworks: true }
 storage: { embedded: { dataDir: "$WORK/pg" } }
 YAML
-java -Xmx512m -jar target/switchboard.jar --config "$WORK/config.yaml" > "$WORK/router.log" 2>&1 &
+java -Xmx512m ${ROUTER_JAVA_OPTS:-} -jar target/switchboard.jar --config "$WORK/config.yaml" > "$WORK/router.log" 2>&1 &
 ROUTER=$!
 cleanup() { kill "$ROUTER" 2>/dev/null; wait "$ROUTER" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT

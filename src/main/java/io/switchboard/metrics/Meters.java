@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The dashboard contract: every Switchboard meter, named {@code switchboard.<area>.<thing>} (Prometheus
@@ -24,9 +26,18 @@ public final class Meters {
   public static final String STORAGE_BATCH_SIZE = "switchboard.storage.batch.size";
 
   private final MeterRegistry registry;
+  // Hot-path meters are looked up once per label set: building a Meter.Id on every request costs more
+  // than the increment itself. Label sets are bounded (sources, outcomes, types, subscriptions).
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Timer ingressAck;
+  private final Timer deliveryAttempt;
 
   public Meters(MeterRegistry registry) {
     this.registry = registry;
+    this.ingressAck = Timer.builder(INGRESS_ACK).description("Time from request to acknowledgement")
+        .publishPercentileHistogram().register(registry);
+    this.deliveryAttempt = Timer.builder(DELIVERY_ATTEMPT).description("Latency of one delivery attempt")
+        .publishPercentileHistogram().register(registry);
   }
 
   public MeterRegistry registry() {
@@ -40,27 +51,30 @@ public final class Meters {
 
   /** Outcomes: accepted, unauthorized, invalid, too_large, unavailable, unknown_source. */
   public void ingressRequest(String source, String outcome) {
-    Counter.builder(INGRESS_REQUESTS).description("Webhook requests by source and outcome")
-        .tag("source", source).tag("outcome", outcome).register(registry).increment();
+    counter(INGRESS_REQUESTS, "Webhook requests by source and outcome", "source", source, "outcome", outcome).increment();
   }
 
   public void ingressAck(Duration elapsed) {
-    Timer.builder(INGRESS_ACK).description("Time from request to acknowledgement")
-        .publishPercentileHistogram().register(registry).record(elapsed);
+    ingressAck.record(elapsed);
   }
 
   public void event(String type) {
-    Counter.builder(EVENTS).description("Normalized events by type").tag("type", type).register(registry).increment();
+    counter(EVENTS, "Normalized events by type", "type", type).increment();
   }
 
   public void delivery(String subscription, String outcome) {
-    Counter.builder(DELIVERIES).description("Delivery attempts by subscription and outcome")
-        .tag("subscription", subscription).tag("outcome", outcome).register(registry).increment();
+    counter(DELIVERIES, "Delivery attempts by subscription and outcome", "subscription", subscription,
+        "outcome", outcome).increment();
   }
 
   public void deliveryAttempt(Duration elapsed) {
-    Timer.builder(DELIVERY_ATTEMPT).description("Latency of one delivery attempt")
-        .publishPercentileHistogram().register(registry).record(elapsed);
+    deliveryAttempt.record(elapsed);
+  }
+
+  private Counter counter(String name, String description, String... tags) {
+    String key = name + '|' + String.join("|", tags);
+    return counters.computeIfAbsent(key,
+        k -> Counter.builder(name).description(description).tags(tags).register(registry));
   }
 
   /** Deliveries waiting in Postgres (pending, including those being retried). */
