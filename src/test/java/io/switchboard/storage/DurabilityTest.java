@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -37,9 +38,12 @@ class DurabilityTest {
   private static final int MESSAGES = 300;
 
   @Test
-  @DisplayName("SIGKILL right after the last 200, restart on the same data directory: every message reaches the callback")
+  @DisplayName("SIGKILL right after the last 200, while deliveries back off; restart on the same data directory: every message reaches the callback")
   void crashAndRestart(Vertx vertx, @TempDir Path dir) throws Exception {
     CallbackServer callbacks = new CallbackServer(vertx).start();
+    // The subscriber is down during the first run, so at the kill deliveries are mid-schedule.
+    AtomicBoolean subscriberUp = new AtomicBoolean(false);
+    callbacks.script(r -> subscriberUp.get() ? CallbackServer.Answer.ok() : new CallbackServer.Answer(503, null, 0));
     int port = TestRouter.freePort();
     int pgPort = TestRouter.freePort();
     Path dataDir = dir.resolve("pg");
@@ -50,7 +54,7 @@ class DurabilityTest {
           - { name: meta, kind: meta, appSecret: %s }
         subscriptions:
           - { name: crm, url: "%s", events: ["message.received"], secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw }
-        delivery: { timeout: 2s, schedule: [200ms, 500ms, 1s, 2s], allowHttp: true, allowPrivateNetworks: true, pollInterval: 200ms }
+        delivery: { timeout: 2s, schedule: [500ms, 1s, 2s, 3s, 3s, 3s, 3s, 3s], circuitCooldown: 1s, allowHttp: true, allowPrivateNetworks: true, pollInterval: 200ms }
         storage: { embedded: { dataDir: "%s", port: %d }, recoveryGrace: 1s, recoveryInterval: 500ms }
         """.formatted(port, Fixtures.APP_SECRET, callbacks.url("/crm"), dataDir, pgPort));
     RouterProcess router = new RouterProcess(config, dir.resolve("router.log"), port);
@@ -59,14 +63,26 @@ class DurabilityTest {
       assertFsyncOn(pgPort);
       postAll(vertx, port);
       router.kill();
+      assertTrue(backingOff(pgPort) > 0, "deliveries were backing off at the kill");
 
+      subscriberUp.set(true);
       router.start();
       Await.until("all " + MESSAGES + " messages delivered after the restart", Duration.ofSeconds(60),
-          () -> distinctIds(callbacks) == MESSAGES);
-      assertEquals(MESSAGES, distinctIds(callbacks));
+          () -> delivered(callbacks) == MESSAGES);
+      assertEquals(MESSAGES, delivered(callbacks));
     } finally {
       router.stop();
       RouterProcess.killPostgres(dataDir.toFile());
+    }
+  }
+
+  /** Deliveries that failed at least once and wait for their next attempt (read from the orphaned server). */
+  private static long backingOff(int pgPort) throws Exception {
+    try (var c = DriverManager.getConnection("jdbc:postgresql://localhost:" + pgPort + "/postgres", "postgres", "");
+         var s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT count(*) FROM deliveries WHERE status = 'pending' AND last_status_code = 503")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 
@@ -99,8 +115,10 @@ class DurabilityTest {
     }
   }
 
-  private static long distinctIds(CallbackServer callbacks) {
-    return callbacks.received.stream().map(r -> r.header("webhook-id")).collect(Collectors.toSet()).size();
+  /** Distinct events the subscriber accepted (the 503 answers of the first run do not count). */
+  private static long delivered(CallbackServer callbacks) {
+    return callbacks.accepted.stream().map(r -> r.header("webhook-id"))
+        .collect(Collectors.toSet()).size();
   }
 
   @Test

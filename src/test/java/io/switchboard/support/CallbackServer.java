@@ -33,6 +33,8 @@ public final class CallbackServer {
   }
 
   public final List<Received> received = new CopyOnWriteArrayList<>();
+  /** The requests answered 2xx: what the subscriber actually accepted. */
+  public final List<Received> accepted = new CopyOnWriteArrayList<>();
   public final AtomicInteger inFlight = new AtomicInteger();
   public final AtomicInteger maxInFlight = new AtomicInteger();
   private volatile Function<Received, Answer> script = r -> Answer.ok();
@@ -69,6 +71,9 @@ public final class CallbackServer {
       Received r = new Received(request.path(), headers, body.getBytes(), System.nanoTime());
       received.add(r);
       Answer answer = script.apply(r);
+      if (answer.status() < 300) {
+        accepted.add(r);
+      }
       Runnable respond = () -> {
         inFlight.decrementAndGet();
         var response = request.response().setStatusCode(answer.status());
