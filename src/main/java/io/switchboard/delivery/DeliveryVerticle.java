@@ -8,6 +8,7 @@ import io.switchboard.api.ClassifiedWebhook;
 import io.switchboard.api.DeliveryBatch;
 import io.switchboard.api.DeliveryJob;
 import io.switchboard.api.PlannedDelivery;
+import io.switchboard.api.SendTest;
 import io.switchboard.api.StoreEvents;
 import io.switchboard.api.StoredSubscription;
 import io.switchboard.api.SubscriptionSet;
@@ -64,6 +65,10 @@ public final class DeliveryVerticle extends VerticleBase {
       vertx.eventBus().<ClassifiedWebhook>consumer(Bus.WEBHOOKS_CLASSIFIED, m -> plan(m.body()));
       vertx.eventBus().consumer(Bus.SUBSCRIPTIONS_CHANGED, m -> loadSubscriptions()
           .onFailure(e -> LOG.warn("reloading subscriptions failed; keeping the current set: {}", e.getMessage())));
+      // An operator's retry or replay: claim now rather than at the next poll.
+      vertx.eventBus().consumer(Bus.DELIVERIES_DUE, m -> endpoints.values().forEach(this::claim));
+      TestSender tests = new TestSender(vertx, client, guard, config.allowPrivateNetworks(), config.timeout());
+      vertx.eventBus().<SendTest>consumer(Bus.SEND_TEST, m -> tests.send(m.body()).onSuccess(m::reply));
       pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> endpoints.values().forEach(this::claim));
       return null;
     });

@@ -41,6 +41,7 @@ public final class IngressVerticle extends VerticleBase {
     router.get("/health/ready").handler(this::ready);
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(meters.scrape()));
+    router.route("/api/*").subRouter(ManagementApi.router(vertx, config, this::requireAdminKey));
     router.get("/webhooks/:source/debug/recent").handler(this::requireAdminKey).handler(this::recentRequests);
     router.get("/webhooks/:source").handler(ctx -> withSource(ctx, webhooks::verify));
     router.post("/webhooks/:source")

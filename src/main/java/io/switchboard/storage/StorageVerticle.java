@@ -4,7 +4,6 @@ import io.switchboard.api.AttemptRecord;
 import io.switchboard.api.Bus;
 import io.switchboard.api.ClaimDeliveries;
 import io.switchboard.api.DeliveryBatch;
-import io.switchboard.api.ReplyCodes;
 import io.switchboard.api.StoreEvents;
 import io.switchboard.api.StoreWebhook;
 import io.switchboard.api.StoredSubscription;
@@ -13,11 +12,10 @@ import io.switchboard.config.SwitchboardConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +27,7 @@ public final class StorageVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(StorageVerticle.class);
   private static final int RECOVERY_BATCH = 500;
+  private static final long RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 
   private final SwitchboardConfig.Storage config;
   private PostgresServer server;
@@ -37,6 +36,7 @@ public final class StorageVerticle extends VerticleBase {
   private GroupCommit<StoreEvents, Integer> eventCommits;
   private GroupCommit<AttemptRecord, Void> attemptCommits;
   private long recoveryTimer = -1;
+  private long retentionTimer = -1;
 
   public StorageVerticle(SwitchboardConfig.Storage config) {
     this.config = config;
@@ -62,21 +62,27 @@ public final class StorageVerticle extends VerticleBase {
           attemptCommits = new GroupCommit<>(batch, 2,
               rows -> pool.withTransaction(c -> DeliverySql.recordAttempts(c, rows)));
           registerConsumers(vertx.eventBus());
+          new ManagementQueries(vertx.eventBus(), pool).register();
           recoveryTimer = vertx.setPeriodic(config.recoveryInterval().toMillis(), id -> recoverUnprocessed());
+          retentionTimer = vertx.setPeriodic(RETENTION_INTERVAL_MS, id -> purgeExpired());
           return null;
         })
         .compose(v -> pool.query("SELECT 1").execute())
-        .onSuccess(v -> recoverUnprocessed());
+        .onSuccess(v -> {
+          recoverUnprocessed();
+          purgeExpired();
+        });
   }
 
   private void registerConsumers(EventBus bus) {
-    bus.<StoreWebhook>consumer(Bus.STORE_WEBHOOK, m -> answer(m, webhookCommits::submit));
-    bus.<StoreEvents>consumer(Bus.STORE_EVENTS, m -> answer(m, eventCommits::submit));
-    bus.<AttemptRecord>consumer(Bus.RECORD_ATTEMPT, m -> answer(m, attemptCommits::submit));
+    bus.<StoreWebhook>consumer(Bus.STORE_WEBHOOK, m -> Replies.answer(m, webhookCommits::submit));
+    bus.<StoreEvents>consumer(Bus.STORE_EVENTS, m -> Replies.answer(m, eventCommits::submit));
+    bus.<AttemptRecord>consumer(Bus.RECORD_ATTEMPT, m -> Replies.answer(m, attemptCommits::submit));
     bus.<ClaimDeliveries>consumer(Bus.CLAIM_DELIVERIES,
-        m -> answer(m, claim -> DeliverySql.claimDueDeliveries(pool, claim).map(DeliveryBatch::new)));
-    bus.<SubscriptionSet>consumer(Bus.SYNC_SUBSCRIPTIONS, m -> answer(m, this::syncSubscriptions));
-    bus.<Void>consumer(Bus.STORAGE_PING, m -> answer(m, v -> pool.query("SELECT 1").execute().mapEmpty()));
+        m -> Replies.answer(m, claim -> DeliverySql.claimDueDeliveries(pool, claim).map(DeliveryBatch::new)));
+    bus.<SubscriptionSet>consumer(Bus.SYNC_SUBSCRIPTIONS, m -> Replies.answer(m, this::syncSubscriptions));
+    bus.<Void>consumer(Bus.PURGE_EXPIRED, m -> Replies.answer(m, v -> purgeExpired()));
+    bus.<Void>consumer(Bus.STORAGE_PING, m -> Replies.answer(m, v -> pool.query("SELECT 1").execute().mapEmpty()));
   }
 
   private Future<SubscriptionSet> syncSubscriptions(SubscriptionSet fromConfig) {
@@ -84,6 +90,13 @@ public final class StorageVerticle extends VerticleBase {
     return pool.withTransaction(c -> SubscriptionSql.syncConfigSubscriptions(c, specs))
         .compose(v -> SubscriptionSql.allSubscriptions(pool))
         .map(SubscriptionSet::new);
+  }
+
+  /** Retention: rows older than storage.retentionDays go, in short slices (see RetentionSql). */
+  private Future<JsonObject> purgeExpired() {
+    return RetentionSql.purgeExpired(pool, config.retentionDays())
+        .onSuccess(deleted -> LOG.info("retention purge done retentionDays={} deleted={}", config.retentionDays(), deleted))
+        .onFailure(e -> LOG.warn("retention purge failed, next try in 1h: {}", e.getMessage()));
   }
 
   /**
@@ -102,20 +115,10 @@ public final class StorageVerticle extends VerticleBase {
         .onFailure(e -> LOG.warn("recovery sweep failed, next try in {}: {}", config.recoveryInterval(), e.getMessage()));
   }
 
-  private static <T, R> void answer(Message<T> message, Function<T, Future<R>> handler) {
-    Future<R> result;
-    try {
-      result = handler.apply(message.body());
-    } catch (RuntimeException e) {
-      result = Future.failedFuture(e);
-    }
-    result.onSuccess(message::reply)
-        .onFailure(e -> message.fail(ReplyCodes.STORAGE_UNAVAILABLE, String.valueOf(e.getMessage())));
-  }
-
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(recoveryTimer);
+    vertx.cancelTimer(retentionTimer);
     Future<Void> closed = pool == null ? Future.succeededFuture() : pool.close();
     return closed.eventually(() -> server == null
         ? Future.succeededFuture()
