@@ -73,30 +73,41 @@ final class SubscriptionsApi {
   }
 
   /**
-   * PUT replaces every field, except that an omitted secret or headers keep the stored ones: GET shows
-   * both masked, so what an operator edits and sends back must not overwrite them with the mask.
+   * PUT replaces every field, except the masked ones: an omitted or still-masked ({@code …}) secret or
+   * header value keeps the stored one, so a GET can be edited and sent back without the secrets in hand.
+   * The read-only {@code id} and {@code origin} of a GET are ignored.
    */
   private void replace(RoutingContext ctx) {
     handle(ctx, () -> {
       long id = ApiRequests.id(ctx, "id");
-      JsonObject body = ApiRequests.body(ctx);
-      Future<JsonObject> complete = body.getValue("secret") != null && body.getValue("headers") != null
-          ? Future.succeededFuture(body)
-          : this.<StoredSubscription>ask(Bus.GET_SUBSCRIPTION, Lookup.of(id)).map(stored -> keepSecrets(body, stored));
-      return complete.compose(full -> this.<StoredSubscription>ask(Bus.SAVE_SUBSCRIPTION,
-          new SaveSubscription(id, validated(full)))).map(s -> json(s, false));
+      JsonObject body = ApiRequests.body(ctx).copy();
+      body.remove("id");
+      body.remove("origin");
+      return this.<StoredSubscription>ask(Bus.GET_SUBSCRIPTION, Lookup.of(id))
+          .compose(stored -> this.<StoredSubscription>ask(Bus.SAVE_SUBSCRIPTION,
+              new SaveSubscription(id, validated(keepSecrets(body, stored.spec())))))
+          .map(s -> json(s, false));
     });
   }
 
-  private static JsonObject keepSecrets(JsonObject body, StoredSubscription stored) {
-    JsonObject full = body.copy();
-    if (full.getValue("secret") == null) {
-      full.put("secret", stored.spec().secret());
+  private static JsonObject keepSecrets(JsonObject body, Subscription stored) {
+    if (body.getValue("secret") == null || masked(body.getValue("secret"))) {
+      body.put("secret", stored.secret());
     }
-    if (full.getValue("headers") == null) {
-      full.put("headers", new JsonObject(new HashMap<>(stored.spec().headers())));
+    if (body.getValue("headers") == null) {
+      body.put("headers", new JsonObject(new HashMap<>(stored.headers())));
+    } else if (body.getValue("headers") instanceof JsonObject headers) {
+      stored.headers().forEach((name, value) -> {
+        if (masked(headers.getValue(name))) {
+          headers.put(name, value);
+        }
+      });
     }
-    return full;
+    return body;
+  }
+
+  private static boolean masked(Object value) {
+    return value instanceof String text && text.contains("…");
   }
 
   private void delete(RoutingContext ctx) {

@@ -185,6 +185,8 @@ class ManagementApiTest {
     }
     assertError(api.withKey(null).post("/api/webhook/retry/1", null), 401, "unauthorized");
 
+    assertError(api.get("/api/nothing-here"), 404, "not_found");
+    assertError(api.put("/api/webhook/stats", new JsonObject()), 405, "method_not_allowed");
     assertError(api.get("/api/webhook/logs/999"), 404, "not_found");
     assertError(api.post("/api/webhook/retry/999", null), 404, "not_found");
     assertError(api.get("/api/events/evt_nope"), 404, "not_found");

@@ -88,6 +88,13 @@ class SubscriptionsApiTest {
         TestPostgres.queryString("SELECT secret FROM subscriptions WHERE id = " + id));
     assertEquals("t0k3n-value", TestPostgres.queryString("SELECT headers->>'X-Token' FROM subscriptions WHERE id = " + id));
 
+    // What a GET shows (masked secret and header, id, origin) can be edited and sent back as is.
+    JsonObject edited = data(api.get("/api/subscriptions/" + id)).put("maxConcurrency", 3);
+    assertEquals(3, data(api.put("/api/subscriptions/" + id, edited)).getInteger("maxConcurrency"));
+    assertEquals(created.getString("secret"),
+        TestPostgres.queryString("SELECT secret FROM subscriptions WHERE id = " + id));
+    assertEquals("t0k3n-value", TestPostgres.queryString("SELECT headers->>'X-Token' FROM subscriptions WHERE id = " + id));
+
     router.postMeta(Fixtures.bytes("meta-text-01.json"));
     Await.until("the replaced URL got the event", WAIT, () -> callbacks.at("/new").size() == 1);
     assertEquals(0, callbacks.at("/old").size());
