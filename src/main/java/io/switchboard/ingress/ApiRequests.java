@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Reading management API requests (typed parameters, 400 on a bad one) and writing its answers in one
@@ -91,7 +92,7 @@ final class ApiRequests {
   }
 
   /** Runs a handler so that a {@link BadParameter} thrown while reading the request becomes a 400. */
-  static void handle(RoutingContext ctx, java.util.function.Supplier<Future<?>> handler) {
+  static void handle(RoutingContext ctx, Supplier<Future<?>> handler) {
     try {
       handler.get().onSuccess(data -> ok(ctx, data)).onFailure(e -> fail(ctx, e));
     } catch (BadParameter e) {
