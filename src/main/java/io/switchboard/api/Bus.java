@@ -38,10 +38,45 @@ public final class Bus {
   /** {@code null} → {@code null} once a trivial query succeeds (readiness). */
   public static final String STORAGE_PING = "switchboard.storage.ping";
 
+  // The management API (ingress → storage, delivery). Read models come back as JsonObject: they only
+  // travel to an HTTP response, so a record per view would add types without adding safety.
+  /** {@link FindDeliveries} → {@code JsonObject {data: [...], next_cursor}}. */
+  public static final String FIND_DELIVERIES = "switchboard.storage.find-deliveries";
+  /** {@link Lookup} of a delivery id → {@code JsonObject} with its attempts and event payload; fails 404. */
+  public static final String GET_DELIVERY = "switchboard.storage.get-delivery";
+  /** {@link Lookup} of a delivery id → {@code JsonObject} once it is due now; fails 404, or 409 when its subscription is disabled. */
+  public static final String RETRY_DELIVERY = "switchboard.storage.retry-delivery";
+  /** {@link ReplayDeliveries} → {@code Integer} count made due now. */
+  public static final String REPLAY_DELIVERIES = "switchboard.storage.replay-deliveries";
+  /** {@link SummarizeDeliveries} → {@code JsonObject} counts, top event types, latency percentiles. */
+  public static final String SUMMARIZE_DELIVERIES = "switchboard.storage.summarize-deliveries";
+  /** {@link DeleteDeliveries} → {@code Integer} count deleted. */
+  public static final String DELETE_DELIVERIES = "switchboard.storage.delete-deliveries";
+  /** {@link Lookup} of an event id → {@code JsonObject} with its payload; fails 404. */
+  public static final String GET_EVENT = "switchboard.storage.get-event";
+  /** {@link Lookup} of an inbound id → {@code JsonObject} with the raw body as text and its event ids; fails 404. */
+  public static final String GET_WEBHOOK = "switchboard.storage.get-webhook";
+  /** {@code null} → {@link SubscriptionSet} of every stored subscription. */
+  public static final String LIST_SUBSCRIPTIONS = "switchboard.storage.list-subscriptions";
+  /** {@link Lookup} → {@link StoredSubscription}; fails 404. */
+  public static final String GET_SUBSCRIPTION = "switchboard.storage.get-subscription";
+  /** {@link SaveSubscription} → {@link StoredSubscription}; fails 404, or 409 (name taken, or config-owned). */
+  public static final String SAVE_SUBSCRIPTION = "switchboard.storage.save-subscription";
+  /** {@link Lookup} → {@code null}; fails 404, or 409 for a config-owned subscription. */
+  public static final String DELETE_SUBSCRIPTION = "switchboard.storage.delete-subscription";
+  /** {@code null} → {@code JsonObject} of rows deleted per table: the retention purge, also run hourly. */
+  public static final String PURGE_EXPIRED = "switchboard.storage.purge-expired";
+  /** {@code null}, published after deliveries were made due now (retry, replay): delivery claims at once. */
+  public static final String DELIVERIES_DUE = "switchboard.deliveries.due";
+  /** {@link SendTest} → {@code JsonObject {status, latency_ms, body, error}}: what the endpoint answered. */
+  public static final String SEND_TEST = "switchboard.delivery.send-test";
+
   private static final List<Class<?>> RECORDS = List.of(
       StoreWebhook.class, WebhookReceived.class, ClassifiedWebhook.class, StoreEvents.class,
       SubscriptionSet.class, ClaimDeliveries.class, DeliveryBatch.class, AttemptRecord.class,
-      ReleaseDeliveries.class);
+      ReleaseDeliveries.class,
+      StoredSubscription.class, Lookup.class, FindDeliveries.class, ReplayDeliveries.class,
+      SummarizeDeliveries.class, DeleteDeliveries.class, SaveSubscription.class, SendTest.class);
 
   private Bus() {}
 

@@ -106,17 +106,38 @@ public final class ConfigReader {
       if (name != null && !names.add(name)) {
         values.problem(path + ".name", "'" + name + "' is used twice", null);
       }
-      List<String> events = values.strings(item, "events", path);
-      subscriptions.add(new Subscription(name, url(item, path), events.isEmpty() ? List.of("*") : events,
-          values.string(item, "source", path), values.string(item, "phoneNumberId", path), secret(item, path),
-          values.choice(item, "format", path, Format.class, Format.NORMALIZED), headers(item, path),
-          values.duration(item, "timeout", path, delivery.timeout()),
-          values.durations(item, "schedule", path, delivery.schedule()),
-          values.integer(item, "maxConcurrency", path, 1, 1000, 10),
-          values.optionalInteger(item, "ratePerMinute", path, 1, 1_000_000),
-          values.bool(item, "enabled", path, true)));
+      subscriptions.add(subscription(item, path, name, delivery));
     }
     return subscriptions;
+  }
+
+  /**
+   * One subscription as the management API receives it, checked by the same rules as the config file.
+   * Throws {@link ConfigException} listing every problem, each naming its key ({@code subscription.url: …}).
+   */
+  public static Subscription readSubscription(JsonObject item, Delivery delivery) {
+    ConfigReader reader = new ConfigReader();
+    item.fieldNames().stream().filter(key -> !ConfigDefaults.SUBSCRIPTION_KEYS.contains(key)).sorted()
+        .forEach(key -> reader.values.problem("subscription." + key, "unknown key (expected one of "
+            + new java.util.TreeSet<>(ConfigDefaults.SUBSCRIPTION_KEYS) + ")", null));
+    Subscription subscription = reader.subscription(item, "subscription",
+        reader.values.requiredString(item, "name", "subscription"), delivery);
+    if (!reader.problems.isEmpty()) {
+      throw new ConfigException(reader.problems);
+    }
+    return subscription;
+  }
+
+  private Subscription subscription(JsonObject item, String path, String name, Delivery delivery) {
+    List<String> events = values.strings(item, "events", path);
+    return new Subscription(name, url(item, path), events.isEmpty() ? List.of("*") : events,
+        values.string(item, "source", path), values.string(item, "phoneNumberId", path), secret(item, path),
+        values.choice(item, "format", path, Format.class, Format.NORMALIZED), headers(item, path),
+        values.duration(item, "timeout", path, delivery.timeout()),
+        values.durations(item, "schedule", path, delivery.schedule()),
+        values.integer(item, "maxConcurrency", path, 1, 1000, 10),
+        values.optionalInteger(item, "ratePerMinute", path, 1, 1_000_000),
+        values.bool(item, "enabled", path, true));
   }
 
   private String url(JsonObject item, String path) {

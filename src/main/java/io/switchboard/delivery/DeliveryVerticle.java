@@ -9,6 +9,7 @@ import io.switchboard.api.DeliveryBatch;
 import io.switchboard.api.DeliveryJob;
 import io.switchboard.api.PlannedDelivery;
 import io.switchboard.api.ReleaseDeliveries;
+import io.switchboard.api.SendTest;
 import io.switchboard.api.StoreEvents;
 import io.switchboard.api.StoredSubscription;
 import io.switchboard.api.SubscriptionSet;
@@ -69,6 +70,11 @@ public final class DeliveryVerticle extends VerticleBase {
         configured = m.body().subscriptions().stream().map(StoredSubscription::spec).toList();
         reloadSubscriptions();
       });
+      // An operator's retry or replay: claim now rather than at the next poll.
+      vertx.eventBus().consumer(Bus.DELIVERIES_DUE, m -> endpoints.values().forEach(this::claim));
+      TestSender tests = new TestSender(vertx, client, new EndpointGuard(config.allowPrivateNetworks(), config.allowHttp()),
+          config.allowPrivateNetworks(), config.timeout());
+      vertx.eventBus().<SendTest>consumer(Bus.SEND_TEST, m -> tests.send(m.body()).onSuccess(m::reply));
       pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> endpoints.values().forEach(this::claim));
       return null;
     });

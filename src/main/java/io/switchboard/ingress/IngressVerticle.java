@@ -41,6 +41,7 @@ public final class IngressVerticle extends VerticleBase {
     router.get("/health/ready").handler(this::ready);
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(meters.scrape()));
+    router.route("/api/*").subRouter(ManagementApi.router(vertx, config, this::requireAdminKey));
     router.get("/webhooks/:source/debug/recent").handler(this::requireAdminKey).handler(this::recentRequests);
     router.get("/webhooks/:source").handler(ctx -> withSource(ctx, webhooks::verify));
     router.post("/webhooks/:source")
@@ -48,6 +49,8 @@ public final class IngressVerticle extends VerticleBase {
         .handler(ctx -> withSource(ctx, webhooks::receive));
     router.errorHandler(413, ctx -> tooLarge(ctx));
     router.errorHandler(404, ctx -> Errors.send(ctx, 404, "not_found", "no route for " + ctx.request().path()));
+    router.errorHandler(405, ctx -> Errors.send(ctx, 405, "method_not_allowed",
+        ctx.request().method() + " is not allowed on " + ctx.request().path()));
     router.errorHandler(500, ctx -> Errors.send(ctx, 500, "internal_error", "unexpected error; see the logs"));
     return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(false))
         .requestHandler(router)

@@ -4,8 +4,10 @@ import io.switchboard.api.NormalizedEvent;
 import io.switchboard.api.PlannedDelivery;
 import io.switchboard.api.StoreEvents;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.ZoneOffset;
@@ -29,7 +31,19 @@ final class EventSql {
       VALUES ($1, $2, $3, $4, $5, 'pending', now())
       ON CONFLICT (subscription_id, message_id) DO NOTHING""";
 
+  static final String GET_EVENT = """
+      SELECT json_build_object('id', id, 'type', type, 'source', source, 'inbound_id', inbound_id, 'waba_id', waba_id,
+        'phone_number_id', phone_number_id, 'occurred_at', occurred_at, 'received_at', received_at,
+        'payload', payload) AS item
+      FROM events WHERE id = $1""";
+
   private EventSql() {}
+
+  static Future<JsonObject> getEvent(SqlClient client, String id) {
+    return client.preparedQuery(GET_EVENT).execute(Tuple.of(id)).compose(rows -> rows.size() == 0
+        ? Replies.notFound("no event with id " + id)
+        : Future.succeededFuture(rows.iterator().next().getJsonObject("item")));
+  }
 
   /** Returns, per request, how many new deliveries it created. */
   static Future<List<Integer>> storeEvents(SqlConnection connection, List<StoreEvents> requests) {

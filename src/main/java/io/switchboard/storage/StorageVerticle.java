@@ -5,7 +5,6 @@ import io.switchboard.api.Bus;
 import io.switchboard.api.ClaimDeliveries;
 import io.switchboard.api.DeliveryBatch;
 import io.switchboard.api.ReleaseDeliveries;
-import io.switchboard.api.ReplyCodes;
 import io.switchboard.api.StoreEvents;
 import io.switchboard.api.StoreWebhook;
 import io.switchboard.api.StoredSubscription;
@@ -15,13 +14,12 @@ import io.switchboard.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +32,7 @@ public final class StorageVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(StorageVerticle.class);
   private static final int RECOVERY_BATCH = 500;
   private static final long PENDING_REFRESH_MILLIS = 5_000;
+  private static final long RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 
   private final SwitchboardConfig.Storage config;
   private final Meters meters;
@@ -46,6 +45,7 @@ public final class StorageVerticle extends VerticleBase {
   private GroupCommit<AttemptRecord, Void> attemptCommits;
   private long recoveryTimer = -1;
   private long pendingTimer = -1;
+  private long retentionTimer = -1;
 
   public StorageVerticle(SwitchboardConfig.Storage config, Meters meters) {
     this.config = config;
@@ -76,24 +76,31 @@ public final class StorageVerticle extends VerticleBase {
           meters.deliveryPending(pendingDeliveries::get);
           pendingTimer = vertx.setPeriodic(PENDING_REFRESH_MILLIS, id -> refreshPending());
           registerConsumers(vertx.eventBus());
+          new ManagementQueries(vertx.eventBus(), pool).register();
           recoveryTimer = vertx.setPeriodic(config.recoveryInterval().toMillis(), id -> recoverUnprocessed());
+          retentionTimer = vertx.setPeriodic(RETENTION_INTERVAL_MS, id -> purgeExpired());
           return null;
         })
         .compose(v -> pool.query("SELECT 1").execute())
-        .onSuccess(v -> recoverUnprocessed());
+        .onSuccess(v -> {
+          recoverUnprocessed();
+          purgeExpired();
+        });
   }
 
   private void registerConsumers(EventBus bus) {
-    bus.<StoreWebhook>consumer(Bus.STORE_WEBHOOK, m -> answer(m, webhookCommits::submit));
-    bus.<StoreEvents>consumer(Bus.STORE_EVENTS, m -> answer(m, eventCommits::submit));
-    bus.<AttemptRecord>consumer(Bus.RECORD_ATTEMPT, m -> answer(m, attemptCommits::submit));
+    bus.<StoreWebhook>consumer(Bus.STORE_WEBHOOK, m -> Replies.answer(m, webhookCommits::submit));
+    bus.<StoreEvents>consumer(Bus.STORE_EVENTS, m -> Replies.answer(m, eventCommits::submit));
+    bus.<AttemptRecord>consumer(Bus.RECORD_ATTEMPT, m -> Replies.answer(m, attemptCommits::submit));
     bus.<ClaimDeliveries>consumer(Bus.CLAIM_DELIVERIES,
-        m -> answer(m, claim -> DeliverySql.claimDueDeliveries(relaxedPool, claim).map(DeliveryBatch::new)));
-    bus.<SubscriptionSet>consumer(Bus.SYNC_SUBSCRIPTIONS, m -> answer(m, this::syncSubscriptions));
+        m -> Replies.answer(m, claim -> DeliverySql.claimDueDeliveries(relaxedPool, claim).map(DeliveryBatch::new)));
+    bus.<SubscriptionSet>consumer(Bus.SYNC_SUBSCRIPTIONS, m -> Replies.answer(m, this::syncSubscriptions));
     bus.<ReleaseDeliveries>consumer(Bus.RELEASE_DELIVERIES,
-        m -> answer(m, release -> DeliverySql.releaseDeliveries(relaxedPool, release)));
-    bus.<Long>consumer(Bus.DISABLE_SUBSCRIPTION, m -> answer(m, id -> SubscriptionSql.disableSubscription(pool, id)));
-    bus.<Void>consumer(Bus.STORAGE_PING, m -> answer(m, v -> pool.query("SELECT 1").execute().mapEmpty()));
+        m -> Replies.answer(m, release -> DeliverySql.releaseDeliveries(relaxedPool, release)));
+    bus.<Long>consumer(Bus.DISABLE_SUBSCRIPTION,
+        m -> Replies.answer(m, id -> SubscriptionSql.disableSubscription(pool, id)));
+    bus.<Void>consumer(Bus.PURGE_EXPIRED, m -> Replies.answer(m, v -> purgeExpired()));
+    bus.<Void>consumer(Bus.STORAGE_PING, m -> Replies.answer(m, v -> pool.query("SELECT 1").execute().mapEmpty()));
   }
 
   private Pool pool(PgConnectOptions options) {
@@ -109,6 +116,13 @@ public final class StorageVerticle extends VerticleBase {
     return pool.withTransaction(c -> SubscriptionSql.syncConfigSubscriptions(c, specs))
         .compose(v -> SubscriptionSql.allSubscriptions(pool))
         .map(SubscriptionSet::new);
+  }
+
+  /** Retention: rows older than storage.retentionDays go, in short slices (see RetentionSql). */
+  private Future<JsonObject> purgeExpired() {
+    return RetentionSql.purgeExpired(pool, config.retentionDays())
+        .onSuccess(deleted -> LOG.info("retention purge done retentionDays={} deleted={}", config.retentionDays(), deleted))
+        .onFailure(e -> LOG.warn("retention purge failed, next try in 1h: {}", e.getMessage()));
   }
 
   /**
@@ -132,17 +146,6 @@ public final class StorageVerticle extends VerticleBase {
     DeliverySql.countPending(pool).onSuccess(pendingDeliveries::set);
   }
 
-  private static <T, R> void answer(Message<T> message, Function<T, Future<R>> handler) {
-    Future<R> result;
-    try {
-      result = handler.apply(message.body());
-    } catch (RuntimeException e) {
-      result = Future.failedFuture(e);
-    }
-    result.onSuccess(message::reply)
-        .onFailure(e -> message.fail(ReplyCodes.STORAGE_UNAVAILABLE, String.valueOf(e.getMessage())));
-  }
-
   private static Future<Void> close(Pool pool) {
     return pool == null ? Future.succeededFuture() : pool.close();
   }
@@ -151,6 +154,7 @@ public final class StorageVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(recoveryTimer);
     vertx.cancelTimer(pendingTimer);
+    vertx.cancelTimer(retentionTimer);
     Future<Void> closed = Future.all(close(pool), close(relaxedPool)).mapEmpty();
     return closed.eventually(() -> server == null
         ? Future.succeededFuture()

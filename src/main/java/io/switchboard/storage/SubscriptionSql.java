@@ -5,6 +5,7 @@ import io.switchboard.config.SwitchboardConfig.Format;
 import io.switchboard.config.SwitchboardConfig.Subscription;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
@@ -50,7 +51,81 @@ final class SubscriptionSql {
              schedule_ms, max_concurrency, rate_per_minute, enabled
       FROM subscriptions ORDER BY id""";
 
+  static final String INSERT_API_SUBSCRIPTION = """
+      INSERT INTO subscriptions (name, origin, url, events, source, phone_number_id, format, secret, headers,
+                                 timeout_ms, schedule_ms, max_concurrency, rate_per_minute, enabled)
+      VALUES ($1, 'api', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+      RETURNING id""";
+
+  static final String UPDATE_API_SUBSCRIPTION = """
+      UPDATE subscriptions SET
+        name = $1, url = $2, events = $3, source = $4, phone_number_id = $5, format = $6, secret = $7,
+        headers = $8, timeout_ms = $9, schedule_ms = $10, max_concurrency = $11, rate_per_minute = $12,
+        enabled = $13, updated_at = now()
+      WHERE id = $14""";
+
+  static final String DELETE_SUBSCRIPTION = "DELETE FROM subscriptions WHERE id = $1";
+
+  /** Locks the row so a concurrent change cannot slip between the ownership check and the write. */
+  static final String LOCK_SUBSCRIPTION = """
+      SELECT id, name, origin, url, events, source, phone_number_id, format, secret, headers, timeout_ms,
+             schedule_ms, max_concurrency, rate_per_minute, enabled
+      FROM subscriptions WHERE id = $1 FOR UPDATE""";
+
+  static final String SUBSCRIPTION_BY_ID = """
+      SELECT id, name, origin, url, events, source, phone_number_id, format, secret, headers, timeout_ms,
+             schedule_ms, max_concurrency, rate_per_minute, enabled
+      FROM subscriptions WHERE id = $1""";
+
+  private static final String UNIQUE_VIOLATION = "23505";
+
   private SubscriptionSql() {}
+
+  static Future<StoredSubscription> subscriptionById(SqlClient client, long id) {
+    return client.preparedQuery(SUBSCRIPTION_BY_ID).execute(Tuple.of(id)).compose(rows -> rows.size() == 0
+        ? Replies.notFound("no subscription with id " + id)
+        : Future.succeededFuture(subscription(rows.iterator().next())));
+  }
+
+  static Future<StoredSubscription> insertApiSubscription(SqlClient client, Subscription spec) {
+    return client.preparedQuery(INSERT_API_SUBSCRIPTION).execute(row(spec))
+        .map(rows -> new StoredSubscription(rows.iterator().next().getLong("id"), "api", spec))
+        .recover(e -> nameTaken(e, spec.name()));
+  }
+
+  static Future<StoredSubscription> updateApiSubscription(SqlConnection connection, long id, Subscription spec) {
+    return ownedByApi(connection, id, "modified")
+        .compose(v -> connection.preparedQuery(UPDATE_API_SUBSCRIPTION).execute(row(spec).addLong(id)))
+        .map(rows -> new StoredSubscription(id, "api", spec))
+        .recover(e -> nameTaken(e, spec.name()));
+  }
+
+  /** Its deliveries and their attempts go with it (ON DELETE CASCADE). */
+  static Future<Void> deleteApiSubscription(SqlConnection connection, long id) {
+    return ownedByApi(connection, id, "deleted")
+        .compose(v -> connection.preparedQuery(DELETE_SUBSCRIPTION).execute(Tuple.of(id)))
+        .mapEmpty();
+  }
+
+  /** The config file owns its subscriptions: an API change would be undone at the next start. */
+  private static Future<Void> ownedByApi(SqlConnection connection, long id, String verb) {
+    return connection.preparedQuery(LOCK_SUBSCRIPTION).execute(Tuple.of(id)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Replies.notFound("no subscription with id " + id);
+      }
+      Row row = rows.iterator().next();
+      return "config".equals(row.getString("origin"))
+          ? Replies.conflict("subscription '" + row.getString("name") + "' comes from the config file and cannot be "
+              + verb + " through the API; edit the file instead")
+          : Future.succeededFuture();
+    });
+  }
+
+  private static <T> Future<T> nameTaken(Throwable e, String name) {
+    return e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
+        ? Replies.conflict("a subscription named '" + name + "' already exists")
+        : Future.failedFuture(e);
+  }
 
   static Future<Void> syncConfigSubscriptions(SqlConnection connection, List<Subscription> subscriptions) {
     List<Tuple> rows = subscriptions.stream().map(SubscriptionSql::row).toList();

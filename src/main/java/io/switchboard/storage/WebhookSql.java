@@ -4,10 +4,12 @@ import io.switchboard.api.StoreWebhook;
 import io.switchboard.api.WebhookReceived;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -33,7 +35,26 @@ final class WebhookSql {
       ORDER BY id
       LIMIT $2""";
 
+  /** The body goes out as bytes and is decoded in Java: convert_from would fail on a body that is not UTF-8. */
+  static final String GET_WEBHOOK = """
+      SELECT json_build_object('id', i.id, 'source', i.source, 'status', i.status, 'received_at', i.received_at,
+        'processed_at', i.processed_at, 'error', i.error,
+        'event_ids', (SELECT coalesce(json_agg(e.id ORDER BY e.id), '[]') FROM events e WHERE e.inbound_id = i.id)
+      ) AS item, i.body
+      FROM inbound_webhooks i WHERE i.id = $1""";
+
   private WebhookSql() {}
+
+  static Future<JsonObject> getWebhook(SqlClient client, long id) {
+    return client.preparedQuery(GET_WEBHOOK).execute(Tuple.of(id)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Replies.notFound("no inbound webhook with id " + id);
+      }
+      Row row = rows.iterator().next();
+      return Future.succeededFuture(row.getJsonObject("item")
+          .put("body", new String(row.getBuffer("body").getBytes(), StandardCharsets.UTF_8)));
+    });
+  }
 
   /**
    * One pipelined batch ends in a single Sync, so Postgres runs it as one implicit transaction: one commit

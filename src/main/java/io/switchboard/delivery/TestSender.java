@@ -1,0 +1,77 @@
+package io.switchboard.delivery;
+
+import io.switchboard.api.SendTest;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Sends one signed {@code webhook.test} event for an operator checking an endpoint: same client, headers,
+ * signature and SSRF guard as a real delivery, but nothing is stored and nothing is retried.
+ */
+final class TestSender {
+
+  private static final int MAX_BODY = 1024;
+
+  private final Vertx vertx;
+  private final WebClient client;
+  private final EndpointGuard guard;
+  private final boolean guardNeedsDns;
+  private final Duration timeout;
+
+  TestSender(Vertx vertx, WebClient client, EndpointGuard guard, boolean allowPrivateNetworks, Duration timeout) {
+    this.vertx = vertx;
+    this.client = client;
+    this.guard = guard;
+    this.guardNeedsDns = !allowPrivateNetworks;
+    this.timeout = timeout;
+  }
+
+  /** Never fails: a refusal, a network error or a timeout is reported in {@code error}. */
+  Future<JsonObject> send(SendTest test) {
+    Future<String> refusal = guardNeedsDns
+        ? vertx.executeBlocking(() -> guard.refusal(test.url()), false) // DNS lookup blocks
+        : Future.succeededFuture(guard.refusal(test.url()));
+    return refusal.compose(refused -> refused != null
+            ? Future.succeededFuture(answer(null, 0, null, refused))
+            : post(test))
+        .recover(e -> Future.succeededFuture(answer(null, 0, null, e.getClass().getSimpleName() + ": " + e.getMessage())));
+  }
+
+  private Future<JsonObject> post(SendTest test) {
+    String id = "evt_test_" + UUID.randomUUID().toString().replace("-", "");
+    Instant now = Instant.now();
+    byte[] body = new JsonObject().put("id", id).put("type", "webhook.test").put("source", "switchboard")
+        .put("occurred_at", now.toString()).put("received_at", now.toString())
+        .put("data", new JsonObject().put("message", "Test event sent from the Switchboard management API"))
+        .encode().getBytes(StandardCharsets.UTF_8);
+    long timestamp = now.getEpochSecond();
+    long started = System.nanoTime();
+    return client.postAbs(test.url())
+        .timeout(timeout.toMillis())
+        .putHeader("content-type", "application/json")
+        .putHeader("webhook-id", id)
+        .putHeader("webhook-timestamp", Long.toString(timestamp))
+        .putHeader("webhook-signature", new WebhookSigner(test.secret()).sign(id, timestamp, body))
+        .sendBuffer(Buffer.buffer(body))
+        .map(response -> answer(response, (System.nanoTime() - started) / 1_000_000, id, null))
+        .recover(e -> Future.succeededFuture(answer(null, (System.nanoTime() - started) / 1_000_000, id,
+            e.getClass().getSimpleName() + ": " + e.getMessage())));
+  }
+
+  private static JsonObject answer(HttpResponse<Buffer> response, long latencyMillis, String eventId, String error) {
+    String body = response == null || response.body() == null ? null : response.bodyAsString();
+    if (body != null && body.length() > MAX_BODY) {
+      body = body.substring(0, MAX_BODY);
+    }
+    return new JsonObject().put("event_id", eventId).put("status", response == null ? null : response.statusCode())
+        .put("latency_ms", latencyMillis).put("body", body).put("error", error);
+  }
+}

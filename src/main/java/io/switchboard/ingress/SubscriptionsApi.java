@@ -1,0 +1,171 @@
+package io.switchboard.ingress;
+
+import static io.switchboard.ingress.ApiRequests.handle;
+
+import io.switchboard.api.Bus;
+import io.switchboard.api.Lookup;
+import io.switchboard.api.SaveSubscription;
+import io.switchboard.api.StoredSubscription;
+import io.switchboard.api.SubscriptionSet;
+import io.switchboard.config.ConfigException;
+import io.switchboard.config.ConfigReader;
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.config.SwitchboardConfig.Subscription;
+import io.switchboard.ingress.ApiRequests.BadParameter;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Locale;
+
+/**
+ * {@code /api/subscriptions}: CRUD for API-owned subscriptions, validated by the config file's rules.
+ * Secrets are shown once, on create; afterwards only masked ({@code whsec_…abcd}).
+ */
+final class SubscriptionsApi {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Vertx vertx;
+  private final SwitchboardConfig config;
+
+  SubscriptionsApi(Vertx vertx, SwitchboardConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  void mount(Router router) {
+    router.get("/subscriptions").handler(ctx -> handle(ctx, () -> this.<SubscriptionSet>ask(Bus.LIST_SUBSCRIPTIONS, null)
+        .map(set -> new JsonObject().put("data", list(set)).put("next_cursor", null))));
+    router.post("/subscriptions").handler(this::create);
+    router.get("/subscriptions/:id").handler(ctx -> handle(ctx, () -> this.<StoredSubscription>ask(
+        Bus.GET_SUBSCRIPTION, Lookup.of(ApiRequests.id(ctx, "id"))).map(s -> json(s, false))));
+    router.put("/subscriptions/:id").handler(this::replace);
+    router.delete("/subscriptions/:id").handler(this::delete);
+  }
+
+  /** A Standard Webhooks secret: {@code whsec_} + base64 of 24 random bytes, as Svix issues them. */
+  static String newSecret() {
+    byte[] key = new byte[24];
+    RANDOM.nextBytes(key);
+    return "whsec_" + Base64.getEncoder().encodeToString(key);
+  }
+
+  private void create(RoutingContext ctx) {
+    handle(ctx, () -> {
+      JsonObject body = ApiRequests.body(ctx);
+      if (body.getValue("secret") == null) {
+        body.put("secret", newSecret());
+      }
+      Subscription spec = validated(body);
+      return this.<StoredSubscription>ask(Bus.SAVE_SUBSCRIPTION, new SaveSubscription(null, spec)).map(s -> {
+        ctx.response().setStatusCode(201);
+        return json(s, true);
+      });
+    });
+  }
+
+  /**
+   * PUT replaces every field, except the masked ones: an omitted or still-masked ({@code …}) secret or
+   * header value keeps the stored one, so a GET can be edited and sent back without the secrets in hand.
+   * The read-only {@code id} and {@code origin} of a GET are ignored.
+   */
+  private void replace(RoutingContext ctx) {
+    handle(ctx, () -> {
+      long id = ApiRequests.id(ctx, "id");
+      JsonObject body = ApiRequests.body(ctx).copy();
+      body.remove("id");
+      body.remove("origin");
+      return this.<StoredSubscription>ask(Bus.GET_SUBSCRIPTION, Lookup.of(id))
+          .compose(stored -> this.<StoredSubscription>ask(Bus.SAVE_SUBSCRIPTION,
+              new SaveSubscription(id, validated(keepSecrets(body, stored.spec())))))
+          .map(s -> json(s, false));
+    });
+  }
+
+  private static JsonObject keepSecrets(JsonObject body, Subscription stored) {
+    if (body.getValue("secret") == null || masked(body.getValue("secret"))) {
+      body.put("secret", stored.secret());
+    }
+    if (body.getValue("headers") == null) {
+      body.put("headers", new JsonObject(new HashMap<>(stored.headers())));
+    } else if (body.getValue("headers") instanceof JsonObject headers) {
+      stored.headers().forEach((name, value) -> {
+        if (masked(headers.getValue(name))) {
+          headers.put(name, value);
+        }
+      });
+    }
+    return body;
+  }
+
+  private static boolean masked(Object value) {
+    return value instanceof String text && text.contains("…");
+  }
+
+  private void delete(RoutingContext ctx) {
+    handle(ctx, () -> ask(Bus.DELETE_SUBSCRIPTION, Lookup.of(ApiRequests.id(ctx, "id")))
+        .map(v -> {
+          ctx.response().setStatusCode(204).end();
+          return null;
+        }));
+  }
+
+  private Subscription validated(JsonObject body) {
+    try {
+      return ConfigReader.readSubscription(body, config.delivery());
+    } catch (ConfigException e) {
+      throw new BadParameter(String.join("; ", e.problems()));
+    }
+  }
+
+  private static JsonArray list(SubscriptionSet set) {
+    JsonArray items = new JsonArray();
+    set.subscriptions().forEach(s -> items.add(json(s, false)));
+    return items;
+  }
+
+  /** The same keys the config file and POST take, so a GET can be edited and PUT back. */
+  static JsonObject json(StoredSubscription stored, boolean showSecret) {
+    Subscription s = stored.spec();
+    JsonArray schedule = new JsonArray();
+    s.schedule().forEach(d -> schedule.add(duration(d)));
+    return new JsonObject().put("id", stored.id()).put("origin", stored.origin()).put("name", s.name())
+        .put("url", s.url()).put("events", new JsonArray(s.events())).put("source", s.source())
+        .put("phoneNumberId", s.phoneNumberId())
+        .put("secret", showSecret ? s.secret() : mask(s.secret()))
+        .put("format", s.format().name().toLowerCase(Locale.ROOT)).put("headers", headers(s, showSecret))
+        .put("timeout", duration(s.timeout())).put("schedule", schedule).put("maxConcurrency", s.maxConcurrency())
+        .put("ratePerMinute", s.ratePerMinute()).put("enabled", s.enabled());
+  }
+
+  /** Header values often carry a subscriber's credentials (Authorization): masked like the secret. */
+  private static JsonObject headers(Subscription s, boolean show) {
+    JsonObject headers = new JsonObject();
+    s.headers().forEach((name, value) -> headers.put(name, show ? value : mask(value)));
+    return headers;
+  }
+
+  static String mask(String secret) {
+    if (secret == null || secret.length() < 12) {
+      return "…";
+    }
+    String prefix = secret.startsWith("whsec_") ? "whsec_" : "";
+    return prefix + "…" + secret.substring(secret.length() - 4);
+  }
+
+  private static String duration(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+  }
+
+  private <T> Future<T> ask(String address, Object request) {
+    return vertx.eventBus().<T>request(address, request).map(Message::body);
+  }
+}

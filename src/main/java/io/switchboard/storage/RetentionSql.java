@@ -1,0 +1,42 @@
+package io.switchboard.storage;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * Purges rows older than {@code storage.retentionDays}, deliveries first (their attempts cascade), then
+ * events and raw bodies, each in slices of {@link LogSql#DELETE_BATCH} so ingress never waits on a long lock.
+ */
+final class RetentionSql {
+
+  static final String PURGE_DELIVERIES = """
+      DELETE FROM deliveries WHERE id IN (
+        SELECT id FROM deliveries WHERE created_at < now() - $1 * interval '1 day' LIMIT $2)""";
+
+  static final String PURGE_EVENTS = """
+      DELETE FROM events WHERE id IN (
+        SELECT id FROM events WHERE received_at < now() - $1 * interval '1 day' LIMIT $2)""";
+
+  static final String PURGE_WEBHOOKS = """
+      DELETE FROM inbound_webhooks WHERE id IN (
+        SELECT id FROM inbound_webhooks WHERE received_at < now() - $1 * interval '1 day' LIMIT $2)""";
+
+  private RetentionSql() {}
+
+  static Future<JsonObject> purgeExpired(SqlClient client, int retentionDays) {
+    Tuple params = Tuple.of(retentionDays, LogSql.DELETE_BATCH);
+    JsonObject deleted = new JsonObject();
+    return LogSql.deleteInBatches(client, PURGE_DELIVERIES, params, 0)
+        .compose(n -> {
+          deleted.put("deliveries", n);
+          return LogSql.deleteInBatches(client, PURGE_EVENTS, params, 0);
+        })
+        .compose(n -> {
+          deleted.put("events", n);
+          return LogSql.deleteInBatches(client, PURGE_WEBHOOKS, params, 0);
+        })
+        .map(n -> deleted.put("inbound_webhooks", n));
+  }
+}
