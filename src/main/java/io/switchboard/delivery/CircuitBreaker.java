@@ -40,6 +40,13 @@ final class CircuitBreaker {
     };
   }
 
+  /** An operator asked for a retry: end the cooldown now, so the next request is the probe. */
+  void probeNow(long nowNanos) {
+    if (state == State.OPEN) {
+      openUntilNanos = nowNanos;
+    }
+  }
+
   void started() {
     if (state == State.HALF_OPEN) {
       probing = true;

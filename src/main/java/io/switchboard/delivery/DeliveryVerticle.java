@@ -70,8 +70,12 @@ public final class DeliveryVerticle extends VerticleBase {
         configured = m.body().subscriptions().stream().map(StoredSubscription::spec).toList();
         reloadSubscriptions();
       });
-      // An operator's retry or replay: claim now rather than at the next poll.
-      vertx.eventBus().consumer(Bus.DELIVERIES_DUE, m -> endpoints.values().forEach(this::claim));
+      // An operator's retry or replay: claim now rather than at the next poll, and let an open circuit
+      // probe at once (the operator is saying the endpoint is fixed).
+      vertx.eventBus().consumer(Bus.DELIVERIES_DUE, m -> endpoints.values().forEach(endpoint -> {
+        endpoint.circuit.probeNow(System.nanoTime());
+        claim(endpoint);
+      }));
       TestSender tests = new TestSender(vertx, client, new EndpointGuard(config.allowPrivateNetworks(), config.allowHttp()),
           config.allowPrivateNetworks(), config.timeout());
       vertx.eventBus().<SendTest>consumer(Bus.SEND_TEST, m -> tests.send(m.body()).onSuccess(m::reply));

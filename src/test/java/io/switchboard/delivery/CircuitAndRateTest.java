@@ -41,6 +41,10 @@ class CircuitAndRateTest {
     assertFalse(breaker.allowsRequest(2 * SECOND), "with a doubled cooldown");
     assertTrue(breaker.allowsRequest(3 * SECOND));
     assertEquals(Duration.ofSeconds(3), breaker.failingFor(3 * SECOND));
+    assertTrue(breaker.failed(3 * SECOND), "a failed probe re-opens again");
+    assertFalse(breaker.allowsRequest(3 * SECOND + 1));
+    breaker.probeNow(3 * SECOND + 2);
+    assertTrue(breaker.allowsRequest(3 * SECOND + 2), "an operator's retry lets the probe through at once");
     breaker.succeeded();
     assertEquals(CircuitBreaker.State.CLOSED, breaker.state());
     assertEquals(Duration.ZERO, breaker.failingFor(4 * SECOND));
