@@ -21,19 +21,21 @@ import java.util.Map;
 /** Queries on {@code subscriptions}: config-file subscriptions are upserted by name at start-up. */
 final class SubscriptionSql {
 
+  /** A name already taken by an API subscription stays the API's: the file never silently takes it over. */
   static final String UPSERT_CONFIG_SUBSCRIPTION = """
       INSERT INTO subscriptions (name, origin, url, events, source, phone_number_id, format, secret, headers,
                                  timeout_ms, schedule_ms, max_concurrency, rate_per_minute, enabled)
       VALUES ($1, 'config', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
       ON CONFLICT (name) DO UPDATE SET
-        origin = 'config', url = excluded.url, events = excluded.events, source = excluded.source,
+        url = excluded.url, events = excluded.events, source = excluded.source,
         phone_number_id = excluded.phone_number_id, format = excluded.format, secret = excluded.secret,
         headers = excluded.headers, timeout_ms = excluded.timeout_ms, schedule_ms = excluded.schedule_ms,
         max_concurrency = excluded.max_concurrency, rate_per_minute = excluded.rate_per_minute,
         enabled = excluded.enabled AND (subscriptions.disabled_at IS NULL OR subscriptions.url <> excluded.url),
         disabled_at = CASE WHEN subscriptions.url = excluded.url THEN subscriptions.disabled_at END,
         disabled_reason = CASE WHEN subscriptions.url = excluded.url THEN subscriptions.disabled_reason END,
-        updated_at = now()""";
+        updated_at = now()
+      WHERE subscriptions.origin = 'config'""";
 
   /** A subscription removed from the file is disabled, not deleted: its delivery log stays readable. */
   static final String DISABLE_REMOVED_CONFIG_SUBSCRIPTIONS = """
