@@ -34,6 +34,7 @@ public final class Main {
   }
 
   private static Future<Void> start(Vertx vertx, SwitchboardConfig config, Meters meters) {
+    LogSetup.apply(config.logging());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx), "switchboard-shutdown"));
     return Switchboard.deploy(vertx, config, meters)
         .onSuccess(v -> LOG.info("switchboard ready http={}:{} sources={} subscriptions={} ack={}",

@@ -60,7 +60,7 @@ public final class Switchboard {
             .map(s -> new StoredSubscription(0, "config", s)).toList()));
       }
       SwitchboardConfig withOldSubscriptions = new SwitchboardConfig(next.http(), next.ingress(), next.sources(),
-          previous.subscriptions(), next.delivery(), next.storage(), next.admin());
+          previous.subscriptions(), next.delivery(), next.storage(), next.admin(), next.logging());
       if (!withOldSubscriptions.equals(previous)) {
         LOG.warn("{} changed outside subscriptions: restart Switchboard to apply it", file);
       }

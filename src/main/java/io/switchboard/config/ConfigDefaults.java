@@ -27,7 +27,8 @@ final class ConfigDefaults {
             .put("embedded", new JsonObject().put("dataDir", "./data/pg").put("port", 0))
             .put("retentionDays", 30).put("poolSize", 8).put("maxBatchSize", 512)
             .put("recoveryGrace", "10s").put("recoveryInterval", "5s"))
-        .put("admin", new JsonObject().put("apiKeys", new JsonArray()));
+        .put("admin", new JsonObject().put("apiKeys", new JsonArray()))
+        .put("logging", new JsonObject().put("json", false).put("level", "info"));
   }
 
   /** Keys a list element may carry, so the environment can set one the file left out. */

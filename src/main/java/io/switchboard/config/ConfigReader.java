@@ -57,11 +57,20 @@ public final class ConfigReader {
         subscriptions(tree, delivery),
         delivery,
         storage(values.object(tree, "storage", "")),
-        new Admin(values.strings(values.object(tree, "admin", ""), "apiKeys", "admin")));
+        new Admin(values.strings(values.object(tree, "admin", ""), "apiKeys", "admin")),
+        logging(values.object(tree, "logging", "")));
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     return config;
+  }
+
+  private SwitchboardConfig.Logging logging(JsonObject logging) {
+    String level = values.string(logging, "level", "logging");
+    if (level != null && !Set.of("trace", "debug", "info", "warn", "error").contains(level.toLowerCase())) {
+      values.problem("logging.level", "must be one of trace, debug, info, warn, error (got '" + level + "')", null);
+    }
+    return new SwitchboardConfig.Logging(values.bool(logging, "json", "logging", false), level == null ? "info" : level);
   }
 
   private List<Source> sources(JsonObject tree) {

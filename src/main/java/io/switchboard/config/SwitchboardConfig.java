@@ -16,7 +16,8 @@ public record SwitchboardConfig(
     List<Subscription> subscriptions,
     Delivery delivery,
     Storage storage,
-    Admin admin) {
+    Admin admin,
+    Logging logging) {
 
   public SwitchboardConfig {
     sources = List.copyOf(sources);
@@ -78,6 +79,9 @@ public record SwitchboardConfig(
   public record Storage(
       String url, Embedded embedded, int retentionDays, int poolSize, int maxBatchSize,
       Duration recoveryGrace, Duration recoveryInterval) {}
+
+  /** {@code json}: one JSON object per log line (for log shippers) instead of plain text. */
+  public record Logging(boolean json, String level) {}
 
   public record Admin(List<String> apiKeys) {
 
