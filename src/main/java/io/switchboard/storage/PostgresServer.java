@@ -40,8 +40,9 @@ final class PostgresServer implements AutoCloseable {
     return new PostgresServer(options, embedded);
   }
 
+  /** Prepared statements are cached per connection: the hot queries are parsed and planned once. */
   PgConnectOptions connectOptions() {
-    return new PgConnectOptions(connectOptions);
+    return new PgConnectOptions(connectOptions).setCachePreparedStatements(true);
   }
 
   String jdbcUrl() {
