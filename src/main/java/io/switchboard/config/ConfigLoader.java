@@ -81,8 +81,22 @@ public final class ConfigLoader {
 
   /** Defaults, then the file, then the environment, then validation. */
   public static SwitchboardConfig fromTree(JsonObject fileTree, Map<String, String> env) {
-    JsonObject tree = ConfigDefaults.tree().mergeIn(fileTree, true);
+    JsonObject tree = ConfigDefaults.tree().mergeIn(withoutNulls(fileTree.copy()), true);
     return ConfigReader.read(new EnvironmentOverrides().apply(tree, env));
+  }
+
+  /**
+   * A key the file leaves empty (YAML {@code ingress:} with its lines commented out reads as null) keeps its
+   * default rather than replacing the whole section with null.
+   */
+  private static JsonObject withoutNulls(JsonObject object) {
+    object.getMap().values().removeIf(java.util.Objects::isNull);
+    object.forEach(entry -> {
+      if (entry.getValue() instanceof JsonObject child) {
+        withoutNulls(child);
+      }
+    });
+    return object;
   }
 
   private static String rootMessage(Throwable e) {

@@ -169,10 +169,14 @@ public final class ConfigReader {
   private String secret(JsonObject item, String path) {
     String secret = values.requiredString(item, "secret", path);
     if (secret != null && secret.startsWith("whsec_")) {
+      byte[] key;
       try {
-        Base64.getDecoder().decode(secret.substring("whsec_".length()));
+        key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
       } catch (IllegalArgumentException e) {
         return values.problem(path + ".secret", "whsec_ secrets must be base64 after the prefix", secret);
+      }
+      if (key.length == 0) {
+        return values.problem(path + ".secret", "whsec_ secret has no key after the prefix", secret);
       }
     }
     return secret;

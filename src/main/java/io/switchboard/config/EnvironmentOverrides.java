@@ -43,8 +43,8 @@ final class EnvironmentOverrides {
     aliasOnSource(tree, env.get("WHATSAPP_APP_SECRET"), "meta", "appSecret");
     aliasOnSource(tree, env.get("D360_WEBHOOK_BASIC_USER"), "360dialog", "basicAuth.user");
     aliasOnSource(tree, env.get("D360_WEBHOOK_BASIC_PASS"), "360dialog", "basicAuth.pass");
-    if (env.get("WEBHOOK_RING_SIZE") != null) {
-      tree.getJsonObject("ingress").put("ringSize", env.get("WEBHOOK_RING_SIZE"));
+    if (env.get("WEBHOOK_RING_SIZE") != null && tree.getValue("ingress") instanceof JsonObject ingress) {
+      ingress.put("ringSize", env.get("WEBHOOK_RING_SIZE"));
     }
   }
 
@@ -53,7 +53,9 @@ final class EnvironmentOverrides {
     if (value == null) {
       return;
     }
-    JsonArray sources = tree.getJsonArray("sources");
+    if (!(tree.getValue("sources") instanceof JsonArray sources)) {
+      return; // not a list: the reader reports it
+    }
     boolean found = false;
     for (Object element : sources) {
       if (element instanceof JsonObject source && kind.equals(source.getString("kind"))) {

@@ -1,0 +1,174 @@
+package io.switchboard.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.switchboard.api.ClassifiedWebhook;
+import io.switchboard.api.NormalizedEvent;
+import io.switchboard.api.PlannedDelivery;
+import io.switchboard.api.StoredSubscription;
+import io.switchboard.config.SwitchboardConfig.Format;
+import io.switchboard.config.SwitchboardConfig.Subscription;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SubscriptionMatcherTest {
+
+  private static final Instant T = Instant.parse("2024-03-01T12:00:00Z");
+  private static final long INBOUND = 42;
+
+  private static final NormalizedEvent RECEIVED = event("evt_1", "message.received", "meta", "111");
+  private static final NormalizedEvent FAILED = event("evt_2", "message.status.failed", "meta", "111");
+  private static final NormalizedEvent TEMPLATE = event("evt_3", "template.status", "meta", "222");
+  private static final NormalizedEvent D360_RECEIVED = event("evt_4", "message.received", "360dialog", "333");
+
+  private static NormalizedEvent event(String id, String type, String source, String phoneNumberId) {
+    return new NormalizedEvent(id, type, source, T, T, "waba_1", phoneNumberId, "+15550000000", INBOUND, "{}");
+  }
+
+  private static ClassifiedWebhook webhook(NormalizedEvent... events) {
+    return new ClassifiedWebhook(INBOUND, "meta", List.of(events), List.of());
+  }
+
+  private static StoredSubscription sub(long id, List<String> events, String source, String phoneNumberId,
+      Format format, boolean enabled) {
+    return new StoredSubscription(id, "config", new Subscription("sub" + id, "https://example.com/" + id, events,
+        source, phoneNumberId, "secret", format, Map.of(), Duration.ofSeconds(30), List.of(Duration.ofSeconds(5)),
+        10, null, enabled));
+  }
+
+  private static StoredSubscription sub(long id, String... events) {
+    return sub(id, List.of(events), null, null, Format.NORMALIZED, true);
+  }
+
+  private static PlannedDelivery planned(long subscriptionId, NormalizedEvent e) {
+    return new PlannedDelivery(subscriptionId, e.id(), e.type(), e.phoneNumberId());
+  }
+
+  // ---------------------------------------------------------------- glob
+
+  @ParameterizedTest(name = "{0} vs {1} -> {2}")
+  @CsvSource({
+      "*,                     message.received,      true",
+      "*,                     template.status,       true",
+      "*,                     '',                    true",
+      "message.*,             message.received,      true",
+      "message.*,             message.status.failed, true",
+      "message.*,             template.status,       false",
+      "message.*,             message,               false",
+      "message.*,             xmessage.received,     false",
+      "message.status.failed, message.status.failed, true",
+      "message.status.failed, message.status.read,   false",
+      "message.status.failed, message_status_failed, false",
+      "*.failed,              message.status.failed, true",
+      "*.failed,              message.status.read,   false",
+      "message.*.read,        message.status.read,   true",
+      "message.(a|b),         message.(a|b),         true",
+      "message.(a|b),         message.a,             false",
+      "a+b,                   a+b,                   true",
+      "a+b,                   aab,                   false",
+      "[x],                   [x],                   true",
+      "[x],                   x,                     false",
+      "\\E.*,                 \\E.anything,          true",
+      "\\E.*,                 E.anything,            false",
+      "?,                     ?,                     true",
+      "?,                     a,                     false"})
+  @DisplayName("Only * is a wildcard; every other character, regex metacharacters included, is literal")
+  void glob(String glob, String type, boolean expected) {
+    assertEquals(expected, SubscriptionMatcher.glob(glob).matcher(type).matches());
+  }
+
+  // ---------------------------------------------------------------- plan
+
+  @Test
+  @DisplayName("Each subscription gets the events its globs match, in body order")
+  void twoSubscriptionsDifferentGlobs() {
+    SubscriptionMatcher matcher = new SubscriptionMatcher(List.of(sub(1, "message.*"), sub(2, "template.*")));
+
+    assertEquals(List.of(planned(1, RECEIVED), planned(1, FAILED), planned(2, TEMPLATE)),
+        matcher.plan(webhook(RECEIVED, TEMPLATE, FAILED)));
+  }
+
+  @Test
+  @DisplayName("An event matched by several globs of one subscription is planned once")
+  void overlappingGlobsPlanOnce() {
+    SubscriptionMatcher matcher = new SubscriptionMatcher(List.of(sub(1, "message.*", "*", "message.received")));
+
+    assertEquals(List.of(planned(1, RECEIVED)), matcher.plan(webhook(RECEIVED)));
+  }
+
+  @Test
+  @DisplayName("The source filter keeps only that source's events")
+  void sourceFilter() {
+    SubscriptionMatcher matcher = new SubscriptionMatcher(List.of(
+        sub(1, List.of("*"), "360dialog", null, Format.NORMALIZED, true),
+        sub(2, List.of("*"), "meta", null, Format.NORMALIZED, true)));
+
+    assertEquals(List.of(planned(1, D360_RECEIVED), planned(2, RECEIVED)),
+        matcher.plan(webhook(RECEIVED, D360_RECEIVED)));
+  }
+
+  @Test
+  @DisplayName("The phoneNumberId filter keeps only that number's events")
+  void phoneNumberFilter() {
+    SubscriptionMatcher matcher = new SubscriptionMatcher(List.of(
+        sub(1, List.of("*"), null, "222", Format.NORMALIZED, true),
+        sub(2, List.of("message.*"), "meta", "111", Format.NORMALIZED, true)));
+
+    assertEquals(List.of(planned(1, TEMPLATE), planned(2, RECEIVED), planned(2, FAILED)),
+        matcher.plan(webhook(RECEIVED, FAILED, TEMPLATE, D360_RECEIVED)));
+  }
+
+  @Test
+  @DisplayName("A disabled subscription is owed nothing")
+  void disabled() {
+    SubscriptionMatcher matcher = new SubscriptionMatcher(List.of(
+        sub(1, List.of("*"), null, null, Format.NORMALIZED, false),
+        sub(2, List.of("*"), null, null, Format.RAW, false),
+        sub(3, "template.status")));
+
+    assertEquals(List.of(planned(3, TEMPLATE)), matcher.plan(webhook(RECEIVED, TEMPLATE)));
+  }
+
+  @Test
+  @DisplayName("A raw subscription is owed the inbound body once when any event matches")
+  void rawOncePerInbound() {
+    SubscriptionMatcher matcher = new SubscriptionMatcher(List.of(
+        sub(7, List.of("message.*"), null, null, Format.RAW, true)));
+
+    assertEquals(List.of(new PlannedDelivery(7, "raw_42", "raw", "111")),
+        matcher.plan(webhook(TEMPLATE, RECEIVED, FAILED)));
+  }
+
+  @Test
+  @DisplayName("A raw subscription is owed nothing when no event matches")
+  void rawNothingMatches() {
+    SubscriptionMatcher matcher = new SubscriptionMatcher(List.of(
+        sub(7, List.of("message.*"), null, null, Format.RAW, true),
+        sub(8, List.of("*"), "360dialog", null, Format.RAW, true)));
+
+    assertEquals(List.of(), matcher.plan(webhook(TEMPLATE)));
+    assertEquals(List.of(), matcher.plan(webhook()));
+  }
+
+  @Test
+  @DisplayName("Raw and normalized subscriptions are planned side by side")
+  void rawAndNormalized() {
+    SubscriptionMatcher matcher = new SubscriptionMatcher(List.of(
+        sub(1, "*"), sub(2, List.of("*"), null, null, Format.RAW, true)));
+
+    assertEquals(List.of(planned(1, RECEIVED), planned(1, TEMPLATE), new PlannedDelivery(2, "raw_42", "raw", "111")),
+        matcher.plan(webhook(RECEIVED, TEMPLATE)));
+  }
+
+  @Test
+  @DisplayName("No subscriptions, no deliveries")
+  void noSubscriptions() {
+    assertEquals(List.of(), new SubscriptionMatcher(List.of()).plan(webhook(RECEIVED)));
+  }
+}
