@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class DeliveryVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryVerticle.class);
+  private static final long SUBSCRIPTION_REFRESH_MILLIS = 10_000;
 
   private final SwitchboardConfig.Delivery config;
   private final Meters meters;
@@ -45,6 +46,8 @@ public final class DeliveryVerticle extends VerticleBase {
   private final RetryPolicy retryPolicy;
   private final Map<Long, Endpoint> endpoints = new HashMap<>();
   private SubscriptionMatcher matcher = new SubscriptionMatcher(List.of());
+  private List<StoredSubscription> current = List.of();
+  private long refreshTimer = -1;
   private WebClient client;
   private Sender sender;
   private long pollTimer = -1;
@@ -80,8 +83,23 @@ public final class DeliveryVerticle extends VerticleBase {
           config.allowPrivateNetworks(), config.timeout());
       vertx.eventBus().<SendTest>consumer(Bus.SEND_TEST, m -> tests.send(m.body()).onSuccess(m::reply));
       pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> endpoints.values().forEach(this::claim));
+      refreshTimer = vertx.setPeriodic(SUBSCRIPTION_REFRESH_MILLIS, id -> refreshFromStorage());
       return null;
     });
+  }
+
+  /**
+   * The bus is not clustered, so another instance's API change or auto-disable only reaches this one
+   * through Postgres: re-read the table now and then, and swap only if something changed.
+   */
+  private void refreshFromStorage() {
+    vertx.eventBus().<SubscriptionSet>request(Bus.LIST_SUBSCRIPTIONS, null)
+        .onSuccess(reply -> {
+          if (!reply.body().subscriptions().equals(current)) {
+            LOG.info("subscriptions changed in storage; reloading");
+            useSubscriptions(reply.body().subscriptions());
+          }
+        });
   }
 
   private void reloadSubscriptions() {
@@ -109,10 +127,18 @@ public final class DeliveryVerticle extends VerticleBase {
     Map<Long, Endpoint> next = new HashMap<>();
     for (StoredSubscription s : subscriptions) {
       if (s.spec().enabled()) {
-        Endpoint current = endpoints.get(s.id());
-        next.put(s.id(), current != null && current.subscription.equals(s) ? current : new Endpoint(s, config, System.nanoTime()));
+        Endpoint existing = endpoints.get(s.id());
+        next.put(s.id(), existing != null && existing.subscription.equals(s)
+            ? existing : new Endpoint(s, config, System.nanoTime()));
       }
     }
+    endpoints.forEach((id, old) -> {
+      if (next.get(id) != old) {
+        old.retired = true;
+        releaseLeased(old, Instant.now());
+      }
+    });
+    current = subscriptions;
     endpoints.clear();
     endpoints.putAll(next);
     endpoints.values().forEach(this::claim);
@@ -274,6 +300,7 @@ public final class DeliveryVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(pollTimer);
+    vertx.cancelTimer(refreshTimer);
     client.close();
     return Future.succeededFuture();
   }

@@ -23,6 +23,8 @@ final class Endpoint {
   boolean claimAgain;
   boolean wakeScheduled;
   boolean disabling;
+  /** Replaced or removed by a subscription reload: finishes what is on the wire, starts nothing new. */
+  boolean retired;
 
   Endpoint(StoredSubscription subscription, SwitchboardConfig.Delivery config, long nowNanos) {
     this.subscription = subscription;
@@ -49,7 +51,7 @@ final class Endpoint {
    * half-open, and no more than the rate lets start now (a job must not wait out its lease in memory).
    */
   int room(long nowNanos) {
-    if (!circuit.allowsRequest(nowNanos)) {
+    if (retired || !circuit.allowsRequest(nowNanos)) {
       return 0;
     }
     int room = 2 * maxConcurrency() - inFlight - leased.size();
@@ -68,7 +70,7 @@ final class Endpoint {
   }
 
   boolean canSend(long nowNanos) {
-    return inFlight < maxConcurrency() && !leased.isEmpty() && circuit.allowsRequest(nowNanos)
+    return !retired && inFlight < maxConcurrency() && !leased.isEmpty() && circuit.allowsRequest(nowNanos)
         && (rate == null || rate.available(nowNanos) >= 1);
   }
 }

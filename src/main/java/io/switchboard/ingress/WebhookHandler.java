@@ -75,8 +75,11 @@ final class WebhookHandler {
     StoreWebhook webhook = new StoreWebhook(source.name(), receivedAt, clientIp(ctx), body, notJson);
     Future<Long> stored = vertx.eventBus().<Long>request(Bus.STORE_WEBHOOK, webhook, storeOptions).map(m -> m.body());
     if (notJson != null) {
-      stored.onComplete(r -> answer(ctx, source, webhook, 400, "invalid", Errors.body("invalid_json",
-          "body is not JSON: " + notJson + (r.succeeded() ? " (kept as inbound " + r.result() + ")" : ""))));
+      // Kept before answering: a 400 is never retried, so it may only go out once the row exists.
+      stored.onSuccess(id -> answer(ctx, source, webhook, 400, "invalid", Errors.body("invalid_json",
+              "body is not JSON: " + notJson + " (kept as inbound " + id + ")")))
+          .onFailure(e -> answer(ctx, source, webhook, 503, "unavailable", Errors.body("storage_unavailable",
+              "the webhook could not be stored; retry later")));
     } else if (config.ingress().ack() == AckMode.IMMEDIATE) {
       answer(ctx, source, webhook, 200, "accepted", new JsonObject().put("status", "received"));
       meters.ingressAck(Duration.ofNanos(System.nanoTime() - started));

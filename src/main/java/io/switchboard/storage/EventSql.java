@@ -66,13 +66,18 @@ final class EventSql {
   }
 
   private static Tuple eventRow(NormalizedEvent e) {
-    return Tuple.of(e.id(), e.type(), e.source(), e.inboundId(), e.wabaId(), e.phoneNumberId(),
+    return Tuple.of(e.id(), text(e.type()), e.source(), e.inboundId(), text(e.wabaId()), text(e.phoneNumberId()),
             e.occurredAt().atOffset(ZoneOffset.UTC), e.receivedAt().atOffset(ZoneOffset.UTC))
         .addString(e.json());
   }
 
   private static Tuple deliveryRow(PlannedDelivery d, long inboundId) {
-    return Tuple.of(d.subscriptionId(), d.messageId(), d.eventType(), inboundId, d.phoneNumberId());
+    return Tuple.of(d.subscriptionId(), d.messageId(), text(d.eventType()), inboundId, text(d.phoneNumberId()));
+  }
+
+  /** Postgres text cannot hold U+0000; a provider value carrying one must not fail the whole group commit. */
+  private static String text(String value) {
+    return value == null || value.indexOf('\u0000') < 0 ? value : value.replace("\u0000", "");
   }
 
   private static Future<List<Integer>> batch(SqlConnection connection, String sql, List<Tuple> rows) {

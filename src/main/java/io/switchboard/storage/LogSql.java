@@ -57,20 +57,20 @@ final class LogSql {
    */
   static final String RETRY_DELIVERY = """
       WITH target AS (
-        SELECT d.id, s.name, s.enabled FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+        SELECT d.id, d.status, s.name, s.enabled FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
         WHERE d.id = $1
       ), retried AS (
         UPDATE deliveries d SET status = 'pending', next_attempt_at = now(), completed_at = NULL
-        FROM target t WHERE d.id = t.id AND t.enabled
+        FROM target t WHERE d.id = t.id AND t.enabled AND t.status <> 'pending'
         RETURNING d.id
       )
-      SELECT t.name, t.enabled FROM target t""";
+      SELECT t.name, t.enabled, t.status FROM target t""";
 
   static final String REPLAY_DELIVERIES = """
       UPDATE deliveries d SET status = 'pending', next_attempt_at = now(), completed_at = NULL
       FROM subscriptions s
       WHERE s.id = d.subscription_id AND s.enabled
-        AND d.status = $1
+        AND d.status = $1 AND d.status <> 'pending'
         AND ($2::timestamptz IS NULL OR d.created_at >= $2)
         AND ($3::timestamptz IS NULL OR d.created_at < $3)
         AND ($4::text IS NULL OR s.name = $4)""";
@@ -79,6 +79,7 @@ final class LogSql {
       DELETE FROM deliveries WHERE id IN (
         SELECT id FROM deliveries
         WHERE ($1::text IS NULL OR phone_number_id = $1) AND created_at < now() - $2 * interval '1 day'
+          AND status <> 'pending'
         LIMIT $3)""";
 
   private LogSql() {}
@@ -113,6 +114,9 @@ final class LogSql {
         return Replies.notFound("no delivery with id " + id);
       }
       Row row = rows.iterator().next();
+      if ("pending".equals(row.getString("status"))) {
+        return Replies.conflict("delivery " + id + " is pending: it is already scheduled (and may be in flight)");
+      }
       if (!row.getBoolean("enabled")) {
         return Replies.conflict("delivery " + id + " belongs to subscription '" + row.getString("name")
             + "', which is disabled; enable it first");

@@ -13,7 +13,7 @@ final class RetentionSql {
 
   static final String PURGE_DELIVERIES = """
       DELETE FROM deliveries WHERE id IN (
-        SELECT id FROM deliveries WHERE created_at < now() - $1 * interval '1 day' LIMIT $2)""";
+        SELECT id FROM deliveries WHERE created_at < now() - $1 * interval '1 day' AND status <> 'pending' LIMIT $2)""";
 
   static final String PURGE_EVENTS = """
       DELETE FROM events WHERE id IN (
@@ -21,7 +21,8 @@ final class RetentionSql {
 
   static final String PURGE_WEBHOOKS = """
       DELETE FROM inbound_webhooks WHERE id IN (
-        SELECT id FROM inbound_webhooks WHERE received_at < now() - $1 * interval '1 day' LIMIT $2)""";
+        SELECT id FROM inbound_webhooks WHERE received_at < now() - $1 * interval '1 day' AND status <> 'received'
+        LIMIT $2)""";
 
   private RetentionSql() {}
 

@@ -61,7 +61,8 @@ public final class StorageVerticle extends VerticleBase {
           return vertx.executeBlocking(() -> Migrations.migrate(opened));
         })
         .map(migrated -> {
-          pool = pool(server.connectOptions());
+          // The ack's pool insists on a flushed commit even if the server or role default says otherwise.
+          pool = pool(server.connectOptions().addProperty("synchronous_commit", "on"));
           // Everything after the inbound row is re-derivable: a lost event commit is re-parsed by the
           // recovery sweep, a lost claim or attempt record means one more (at-least-once) attempt. Only
           // the acknowledged body needs its own WAL flush, so the rest skips waiting for one.
