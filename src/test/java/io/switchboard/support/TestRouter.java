@@ -45,7 +45,7 @@ public final class TestRouter {
                 .put("basicAuth", new JsonObject().put("user", "d360").put("pass", "d360-pass"))))
         .put("subscriptions", new JsonArray())
         .put("delivery", new JsonObject().put("timeout", "2s").put("schedule", "200ms,400ms")
-            .put("jitter", 0).put("allowHttp", true).put("allowPrivateNetworks", true).put("pollInterval", "200ms"))
+            .put("jitter", 0).put("circuitThreshold", 100).put("allowHttp", true).put("allowPrivateNetworks", true).put("pollInterval", "200ms"))
         .put("storage", new JsonObject().put("url", TestPostgres.url())
             .put("recoveryGrace", "1s").put("recoveryInterval", "500ms"))
         .put("admin", new JsonObject().put("apiKeys", new JsonArray().add("test-admin-key")));
