@@ -17,6 +17,8 @@ final class GroupCommit<T, R> {
 
   private record Pending<T, R>(T item, Promise<R> promise) {}
 
+  private static final int MAX_QUEUED_BATCHES = 16;
+
   private final int maxBatch;
   private final int maxInFlight;
   private final Function<List<T>, Future<List<R>>> writer;
@@ -32,6 +34,11 @@ final class GroupCommit<T, R> {
   }
 
   Future<R> submit(T item) {
+    // If Postgres stalls, callers time out but their items would still wait here holding their bodies:
+    // past a bound, refuse at once (the webhook gets 503 and the provider retries) rather than grow.
+    if (queue.size() >= maxBatch * MAX_QUEUED_BATCHES) {
+      return Future.failedFuture(new IllegalStateException("storage is behind: " + queue.size() + " writes queued"));
+    }
     Promise<R> promise = Promise.promise();
     queue.add(new Pending<>(item, promise));
     if (inFlight < maxInFlight) {
