@@ -79,8 +79,7 @@ public final class DeliveryVerticle extends VerticleBase {
         endpoint.circuit.probeNow(System.nanoTime());
         claim(endpoint);
       }));
-      TestSender tests = new TestSender(vertx, client, new EndpointGuard(config.allowPrivateNetworks(), config.allowHttp()),
-          config.allowPrivateNetworks(), config.timeout());
+      TestSender tests = new TestSender(sender, config.timeout());
       vertx.eventBus().<SendTest>consumer(Bus.SEND_TEST, m -> tests.send(m.body()).onSuccess(m::reply));
       pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> endpoints.values().forEach(this::claim));
       refreshTimer = vertx.setPeriodic(SUBSCRIPTION_REFRESH_MILLIS, id -> refreshFromStorage());

@@ -7,7 +7,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Makes one HTTP attempt: the SSRF guard, the Standard Webhooks headers, the POST, and the reading of the
@@ -38,28 +40,38 @@ final class Sender {
     if (job.body() == null) {
       return Future.succeededFuture(new Response(new AttemptResult.Rejected(null, "payload no longer stored"), null));
     }
-    String url = endpoint.subscription.spec().url();
-    Future<String> refusal = resolveBeforeSend
-        ? vertx.executeBlocking(() -> guard.refusal(url), false) // the DNS lookup blocks
-        : Future.succeededFuture(guard.refusal(url));
-    return refusal.compose(refused -> refused != null
+    return refusal(endpoint.subscription.spec().url()).compose(refused -> refused != null
             ? Future.succeededFuture(new Response(new AttemptResult.Rejected(null, refused), null))
             : post(endpoint, job))
         .recover(e -> Future.succeededFuture(new Response(
             new AttemptResult.Retryable(null, null, e.getClass().getSimpleName() + ": " + e.getMessage()), null)));
   }
 
+  /** Why the SSRF guard refuses this URL now, or null. Resolving the name blocks, so it runs on a worker. */
+  Future<String> refusal(String url) {
+    return resolveBeforeSend
+        ? vertx.executeBlocking(() -> guard.refusal(url), false)
+        : Future.succeededFuture(guard.refusal(url));
+  }
+
+  /** One POST with the Standard Webhooks headers; shared by deliveries and the operator's test send. */
+  Future<HttpResponse<Buffer>> signedPost(String url, Duration timeout, Map<String, String> headers,
+      WebhookSigner signer, String messageId, byte[] body) {
+    long timestamp = Instant.now().getEpochSecond();
+    var request = client.postAbs(url)
+        .timeout(timeout.toMillis())
+        .putHeader("content-type", "application/json")
+        .putHeader("webhook-id", messageId)
+        .putHeader("webhook-timestamp", Long.toString(timestamp))
+        .putHeader("webhook-signature", signer.sign(messageId, timestamp, body));
+    headers.forEach(request::putHeader);
+    return request.sendBuffer(Buffer.buffer(body));
+  }
+
   private Future<Response> post(Endpoint endpoint, DeliveryJob job) {
     SwitchboardConfig.Subscription spec = endpoint.subscription.spec();
-    long timestamp = Instant.now().getEpochSecond();
-    var request = client.postAbs(spec.url())
-        .timeout(spec.timeout().toMillis())
-        .putHeader("content-type", "application/json")
-        .putHeader("webhook-id", job.messageId())
-        .putHeader("webhook-timestamp", Long.toString(timestamp))
-        .putHeader("webhook-signature", endpoint.signer.sign(job.messageId(), timestamp, job.body()));
-    spec.headers().forEach(request::putHeader);
-    return request.sendBuffer(Buffer.buffer(job.body())).map(this::toResponse);
+    return signedPost(spec.url(), spec.timeout(), spec.headers(), endpoint.signer, job.messageId(), job.body())
+        .map(this::toResponse);
   }
 
   private Response toResponse(HttpResponse<Buffer> response) {

@@ -2,14 +2,13 @@ package io.switchboard.delivery;
 
 import io.switchboard.api.SendTest;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -20,26 +19,17 @@ final class TestSender {
 
   private static final int MAX_BODY = 1024;
 
-  private final Vertx vertx;
-  private final WebClient client;
-  private final EndpointGuard guard;
-  private final boolean guardNeedsDns;
+  private final Sender sender;
   private final Duration timeout;
 
-  TestSender(Vertx vertx, WebClient client, EndpointGuard guard, boolean allowPrivateNetworks, Duration timeout) {
-    this.vertx = vertx;
-    this.client = client;
-    this.guard = guard;
-    this.guardNeedsDns = !allowPrivateNetworks;
+  TestSender(Sender sender, Duration timeout) {
+    this.sender = sender;
     this.timeout = timeout;
   }
 
   /** Never fails: a refusal, a network error or a timeout is reported in {@code error}. */
   Future<JsonObject> send(SendTest test) {
-    Future<String> refusal = guardNeedsDns
-        ? vertx.executeBlocking(() -> guard.refusal(test.url()), false) // DNS lookup blocks
-        : Future.succeededFuture(guard.refusal(test.url()));
-    return refusal.compose(refused -> refused != null
+    return sender.refusal(test.url()).compose(refused -> refused != null
             ? Future.succeededFuture(answer(null, 0, null, refused))
             : post(test))
         .recover(e -> Future.succeededFuture(answer(null, 0, null, e.getClass().getSimpleName() + ": " + e.getMessage())));
@@ -52,15 +42,8 @@ final class TestSender {
         .put("occurred_at", now.toString()).put("received_at", now.toString())
         .put("data", new JsonObject().put("message", "Test event sent from the Switchboard management API"))
         .encode().getBytes(StandardCharsets.UTF_8);
-    long timestamp = now.getEpochSecond();
     long started = System.nanoTime();
-    return client.postAbs(test.url())
-        .timeout(timeout.toMillis())
-        .putHeader("content-type", "application/json")
-        .putHeader("webhook-id", id)
-        .putHeader("webhook-timestamp", Long.toString(timestamp))
-        .putHeader("webhook-signature", new WebhookSigner(test.secret()).sign(id, timestamp, body))
-        .sendBuffer(Buffer.buffer(body))
+    return sender.signedPost(test.url(), timeout, Map.of(), new WebhookSigner(test.secret()), id, body)
         .map(response -> answer(response, (System.nanoTime() - started) / 1_000_000, id, null))
         .recover(e -> Future.succeededFuture(answer(null, (System.nanoTime() - started) / 1_000_000, id,
             e.getClass().getSimpleName() + ": " + e.getMessage())));
