@@ -6,16 +6,18 @@
 # Builds the jar, then for each server in turn (bare, Switchboard ack: durable, Switchboard ack: immediate):
 #   1. saturation: wrk, WARMUP s discarded, then MEASURE s measured (THREADS threads, CONNECTIONS connections),
 #   2. fixed rate: RATE requests/s open loop (bench/load/FixedRateLoad.java, latency from the intended send
-#      time), WARMUP s discarded, then MEASURE s measured.
+#      time), FIXED_WARMUP s discarded, then MEASURE s measured.
+# The saturation warm-up is long on purpose: on a busy 2-core machine C2 is still compiling Switchboard's
+# hot path 40 s into the load (measured per thread), and a short warm-up measures the JIT, not the server.
 # Every request is the same realistic Meta webhook, signed with the source's app secret. Afterwards it counts
 # the rows in inbound_webhooks of the durable run against the 200s the load generators saw.
-# Environment: WARMUP=10 MEASURE=20 THREADS=2 CONNECTIONS=64 RATE=5000 FIXED_CONNECTIONS=64
+# Environment: WARMUP=30 FIXED_WARMUP=10 MEASURE=20 THREADS=2 CONNECTIONS=64 RATE=5000 FIXED_CONNECTIONS=64
 #   PROFILE=1 records JFR of the durable saturation run into target/bench-durable.jfr; KEEP=1 keeps the work dir.
 # Ports (127.0.0.1 only): SB_PORT=18080 BARE_PORT=18081 PG_PORT=15433.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-WARMUP=${WARMUP:-10} MEASURE=${MEASURE:-20} THREADS=${THREADS:-2} CONNECTIONS=${CONNECTIONS:-64}
+WARMUP=${WARMUP:-30} FIXED_WARMUP=${FIXED_WARMUP:-10} MEASURE=${MEASURE:-20} THREADS=${THREADS:-2} CONNECTIONS=${CONNECTIONS:-64}
 RATE=${RATE:-5000} FIXED_CONNECTIONS=${FIXED_CONNECTIONS:-64}
 SB_PORT=${SB_PORT:-18080} BARE_PORT=${BARE_PORT:-18081} PG_PORT=${PG_PORT:-15433}
 SECRET=bench-app-secret
@@ -114,7 +116,7 @@ run_wrk() { # name port phase seconds
 
 run_fixed() { # name port
   local out="$WORK/$1.fixed.txt"
-  java -Xmx256m -cp "$CP" FixedRateLoad "http://127.0.0.1:$2/webhooks/meta" "$RATE" "$WARMUP" "$MEASURE" \
+  java -Xmx256m -cp "$CP" FixedRateLoad "http://127.0.0.1:$2/webhooks/meta" "$RATE" "$FIXED_WARMUP" "$MEASURE" \
     "$FIXED_CONNECTIONS" "$BODY" "$SIGNATURE" > "$out"
   local line; line=$(grep '^BENCH' "$out")
   for kv in ${line#BENCH }; do R[$1.fixed.${kv%%=*}]=${kv#*=}; done
@@ -124,7 +126,7 @@ measure() { # name port
   log "$1: saturation warm-up ${WARMUP}s"; run_wrk "$1" "$2" warmup "$WARMUP"
   log "$1: saturation ${MEASURE}s (${THREADS} threads, ${CONNECTIONS} connections)"
   run_wrk "$1" "$2" sat "$MEASURE"
-  log "$1: fixed rate ${RATE}/s, ${WARMUP}s warm-up + ${MEASURE}s"; run_fixed "$1" "$2"
+  log "$1: fixed rate ${RATE}/s, ${FIXED_WARMUP}s warm-up + ${MEASURE}s"; run_fixed "$1" "$2"
   R[$1.hwm_mb]=$(( $(cat "$WORK/$1.hwm" 2>/dev/null || echo 0) / 1024 ))
   R[$1.pg_mb]=$(( $(cat "$WORK/$1.pgpss" 2>/dev/null || echo 0) / 1024 ))
   R[$1.heap_mb]=$(awk 'NR==1 {for (i=1;i<=NF;i++) c[$i]=i; next}
@@ -180,7 +182,7 @@ stop_server
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f%%", 100 * a / b}'; }
 echo
 echo "machine: $(nproc) cores, $(free -h | awk '/^Mem:/ {print $2}') RAM, $(java -version 2>&1 | head -1)"
-echo "load: wrk -t$THREADS -c$CONNECTIONS, ${WARMUP}s warm-up + ${MEASURE}s; fixed rate $RATE/s over $FIXED_CONNECTIONS connections"
+echo "load: wrk -t$THREADS -c$CONNECTIONS, ${WARMUP}s warm-up + ${MEASURE}s; fixed rate $RATE/s over $FIXED_CONNECTIONS connections, ${FIXED_WARMUP}s warm-up + ${MEASURE}s"
 echo "postgres (durable run): fsync=${R[durable.fsync]} synchronous_commit=${R[durable.sync]}"
 echo
 printf '| %-20s | %9s | %6s | %8s | %8s | %9s | %11s | %11s | %12s | %7s | %8s | %9s |\n' \
