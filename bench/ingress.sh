@@ -1,72 +1,205 @@
 #!/usr/bin/env bash
-# Ingress benchmark (issue 7): a bare Vert.x server and Switchboard (embedded Postgres, fsync on) driven
-# by the same wrk load in one run: saturation (ack: durable, then ack: immediate), then a fixed rate.
-#   bench/ingress.sh [seconds=20] [connections=64] [rate=5000]
+# Ingress benchmark (issue 7): Switchboard vs a bare Vert.x 5 server, same machine, same run, same load.
+#
+#   bench/ingress.sh
+#
+# Builds the jar, then for each server in turn (bare, Switchboard ack: durable, Switchboard ack: immediate):
+#   1. saturation: wrk, WARMUP s discarded, then MEASURE s measured (THREADS threads, CONNECTIONS connections),
+#   2. fixed rate: RATE requests/s open loop (bench/load/FixedRateLoad.java, latency from the intended send
+#      time), FIXED_WARMUP s discarded, then MEASURE s measured.
+# The saturation warm-up is long on purpose: on a busy 2-core machine C2 is still compiling Switchboard's
+# hot path 40 s into the load (measured per thread), and a short warm-up measures the JIT, not the server.
+# Every request is the same realistic Meta webhook, signed with the source's app secret. Afterwards it counts
+# the rows in inbound_webhooks of the durable run against the 200s the load generators saw.
+# Environment: WARMUP=30 FIXED_WARMUP=10 MEASURE=20 THREADS=2 CONNECTIONS=64 RATE=5000 FIXED_CONNECTIONS=64
+#   PROFILE=1 records JFR of the durable saturation run into target/bench-durable.jfr; KEEP=1 keeps the work dir.
+# Ports (127.0.0.1 only): SB_PORT=18080 BARE_PORT=18081 PG_PORT=15433.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-SECS=${1:-20}; CONNS=${2:-64}; RATE=${3:-5000}; WARMUP=${WARMUP:-60}
-# The warm-up is long on purpose: on 2 cores C2 keeps compiling for about a minute (measured: 1.2k → 5k req/s).
 
-PORT=18180; PGPORT=18189; SECRET=bench-app-secret
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-[ -f target/switchboard.jar ] || ./mvnw -q -B package -DskipTests
-WORK=$(mktemp -d /tmp/switchboard-ingress-bench.XXXXXX)
-PID=
-stop() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; fi; PID=; }
-cleanup() { stop; pkill -f "$WORK/pg" 2>/dev/null || true; rm -rf "$WORK"; }
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WARMUP=${WARMUP:-30} FIXED_WARMUP=${FIXED_WARMUP:-10} MEASURE=${MEASURE:-20} THREADS=${THREADS:-2} CONNECTIONS=${CONNECTIONS:-64}
+RATE=${RATE:-5000} FIXED_CONNECTIONS=${FIXED_CONNECTIONS:-64}
+SB_PORT=${SB_PORT:-18080} BARE_PORT=${BARE_PORT:-18081} PG_PORT=${PG_PORT:-15433}
+SECRET=bench-app-secret
+WORK=$(mktemp -d /tmp/switchboard-bench.XXXXXX)
+JAR="$ROOT/target/switchboard.jar"
+SERVER_PID="" MONITOR_PID="" JSTAT_PID=""
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# Stops only what this script started: the current server (SIGTERM lets Switchboard stop its embedded
+# Postgres), the monitors, and any postgres still running on one of this run's data directories.
+stop_server() {
+  [ -n "$MONITOR_PID" ] && kill "$MONITOR_PID" 2>/dev/null || true
+  [ -n "$JSTAT_PID" ] && kill "$JSTAT_PID" 2>/dev/null || true
+  MONITOR_PID="" JSTAT_PID=""
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+  fi
+  SERVER_PID=""
+  for pidfile in "$WORK"/pg-*/postmaster.pid; do
+    [ -f "$pidfile" ] || continue
+    pgpid=$(head -1 "$pidfile")
+    if [ -n "$pgpid" ] && tr '\0' ' ' < "/proc/$pgpid/cmdline" 2>/dev/null | grep -q "$WORK"; then
+      log "stopping leftover postgres pid=$pgpid"
+      kill -INT "$pgpid" 2>/dev/null || true
+      for _ in $(seq 1 40); do kill -0 "$pgpid" 2>/dev/null || break; sleep 0.5; done
+      kill -KILL "$pgpid" 2>/dev/null || true
+    fi
+  done
+}
+cleanup() {
+  stop_server
+  if [ "${KEEP:-0}" = 1 ]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
+}
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
-# A realistic body as Meta sends it (compact JSON) and its signature.
-python3 -c "import json,sys;print(json.dumps(json.load(open(sys.argv[1])),separators=(',',':')),end='')" \
-  src/test/resources/fixtures/whatsapp/meta-text-01.json > "$WORK/body.json"
-SIG="sha256=$(openssl dgst -sha256 -hmac "$SECRET" < "$WORK/body.json" | awk '{print $NF}')"
-cat > "$WORK/post.lua" <<LUA
-wrk.method = "POST"
-wrk.body = io.open("$WORK/body.json"):read("*a")
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["X-Hub-Signature-256"] = "$SIG"
-done = function(summary, latency, requests)
-  io.write(string.format("p99.9 %.2f ms\n2xx %d\n", latency:percentile(99.9) / 1000, summary.requests - summary.errors.status))
-end
-LUA
+port_free() { ! ss -ltnH "sport = :$1" | grep -q .; }
+for p in "$SB_PORT" "$BARE_PORT" "$PG_PORT"; do
+  port_free "$p" || { log "port $p is in use; set SB_PORT/BARE_PORT/PG_PORT"; exit 1; }
+done
 
-wait_ready() { for _ in $(seq 1 120); do curl -fs -o /dev/null "$1" && return 0; sleep 0.5; done; echo "not ready: $1"; exit 1; }
-rss() { awk '/VmHWM/ {printf "%.0f MB", $2/1024}' "/proc/$PID/status"; }
-load() { # label: warm up, measure, print one table row
-  wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s "$WORK/post.lua" "http://127.0.0.1:$PORT/webhooks/meta" > "$WORK/warm.txt"
-  wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s "$WORK/post.lua" "http://127.0.0.1:$PORT/webhooks/meta" > "$WORK/run.txt"
-  RPS=$(awk '/Requests\/sec/ {print $2}' "$WORK/run.txt")
-  P50=$(awk '$1=="50%" {print $2}' "$WORK/run.txt"); P99=$(awk '$1=="99%" {print $2}' "$WORK/run.txt")
-  P999=$(awk '/^p99.9/ {print $2" ms"}' "$WORK/run.txt")
-  OK=$(( $(awk '/^2xx/ {print $2}' "$WORK/warm.txt") + $(awk '/^2xx/ {print $2}' "$WORK/run.txt") ))
-  printf "| %-28s | %10s | %8s | %8s | %10s | %8s |\n" "$1" "$RPS" "$P50" "$P99" "$P999" "$(rss)"
-}
-router() { # ack mode
-  rm -rf "$WORK/pg"
-  cat > "$WORK/config.yaml" <<YAML
-http: { port: $PORT, host: 127.0.0.1 }
-ingress: { ack: $1 }
-sources: [ { name: meta, kind: meta, appSecret: $SECRET } ]
-storage: { embedded: { dataDir: "$WORK/pg", port: $PGPORT } }
-logging: { level: warn }
-YAML
-  java -Xmx512m -jar target/switchboard.jar --config "$WORK/config.yaml" > "$WORK/router-$1.log" 2>&1 &
-  PID=$!
-  wait_ready "http://127.0.0.1:$PORT/health/ready"
+command -v wrk >/dev/null || { log "installing wrk"; apt-get install -y -q wrk >/dev/null; }
+
+log "building $JAR and the bench classes"
+(cd "$ROOT" && ./mvnw -q -B package -DskipTests)
+javac -d "$WORK/classes" -cp "$JAR" "$ROOT/bench/bare/BareServer.java" "$ROOT/bench/load/FixedRateLoad.java"
+CP="$JAR:$WORK/classes"
+
+# A realistic body: a Meta text message envelope; signed the way Meta signs it (HMAC-SHA256 of the raw bytes).
+BODY="$ROOT/bench/payload.json"
+SIGNATURE="sha256=$(openssl dgst -sha256 -hmac "$SECRET" -r < "$BODY" | cut -d' ' -f1)"
+export BENCH_BODY_FILE="$BODY" BENCH_SIGNATURE="$SIGNATURE"
+
+wait_http() { # url seconds
+  for _ in $(seq 1 $(($2 * 4))); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.25; done
+  log "no answer from $1 after $2 s"; return 1
 }
 
-echo "machine: $(nproc) cores, $(free -h | awk '/Mem:/ {print $2}'), $(java -version 2>&1 | head -1); wrk -t2 -c$CONNS, ${WARMUP}s warm-up + ${SECS}s"
-echo "| server                       |  req/s     | p50      | p99      | p99.9      | peak RSS |"
-echo "|---|---|---|---|---|---|"
-java -Xmx512m -Dport=$PORT -cp target/switchboard.jar bench/ingress/BareServer.java > "$WORK/bare.log" 2>&1 &
-PID=$!; for _ in $(seq 1 60); do grep -q ready "$WORK/bare.log" && break; sleep 0.5; done
-load "bare Vert.x"; BARE=$RPS; stop
+# Peak memory: the JVM's VmHWM, the heap's peak use (jstat, sampled every 500 ms), and for Switchboard the
+# embedded Postgres' proportional set size (Pss, so shared buffers are not counted once per backend).
+start_monitors() { # name pid
+  local name=$1 pid=$2
+  ( peak=0
+    while kill -0 "$pid" 2>/dev/null; do
+      total=0
+      for pidfile in "$WORK"/pg-*/postmaster.pid; do
+        [ -f "$pidfile" ] || continue
+        pg=$(head -1 "$pidfile")
+        for p in "$pg" $(pgrep -P "$pg" 2>/dev/null); do
+          kb=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)
+          total=$((total + ${kb:-0}))
+        done
+      done
+      [ "$total" -gt "$peak" ] && peak=$total && echo "$peak" > "$WORK/$name.pgpss"
+      grep VmHWM "/proc/$pid/status" 2>/dev/null | awk '{print $2}' > "$WORK/$name.hwm.tmp" \
+        && mv "$WORK/$name.hwm.tmp" "$WORK/$name.hwm"
+      sleep 0.5
+    done ) &
+  MONITOR_PID=$!
+  jstat -gc "$pid" 500 > "$WORK/$name.jstat" 2>/dev/null &
+  JSTAT_PID=$!
+}
 
-router durable; load "switchboard ack: durable"; DURABLE=$RPS
-ROWS=$(psql -tA -h 127.0.0.1 -p $PGPORT -U postgres -c "SELECT count(*) FROM inbound_webhooks")
-echo "  durable: $OK answers 200, $ROWS rows in inbound_webhooks (every 200 must have its row)"
-java -Xmx256m -cp target/switchboard.jar bench/ingress/FixedRate.java $PORT /webhooks/meta "$RATE" "$SECS" "$WORK/body.json" "$SIG" | sed 's/^/  durable /'
-stop
+declare -A R # results: R[name.key]=value
 
-router immediate; load "switchboard ack: immediate"; IMMEDIATE=$RPS; stop
-awk -v b="$BARE" -v d="$DURABLE" -v i="$IMMEDIATE" 'BEGIN {printf "ratio to bare: durable %.0f%%, immediate %.0f%%\n", 100*d/b, 100*i/b}'
+run_wrk() { # name port phase seconds
+  local out="$WORK/$1.wrk-$3.txt"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$4"s --timeout 10s --latency -s "$ROOT/bench/load/post.lua" \
+    "http://127.0.0.1:$2/webhooks/meta" > "$out"
+  local line; line=$(grep '^BENCH' "$out")
+  for kv in ${line#BENCH }; do R[$1.$3.${kv%%=*}]=${kv#*=}; done
+}
+
+run_fixed() { # name port
+  local out="$WORK/$1.fixed.txt"
+  java -Xmx256m -cp "$CP" FixedRateLoad "http://127.0.0.1:$2/webhooks/meta" "$RATE" "$FIXED_WARMUP" "$MEASURE" \
+    "$FIXED_CONNECTIONS" "$BODY" "$SIGNATURE" > "$out"
+  local line; line=$(grep '^BENCH' "$out")
+  for kv in ${line#BENCH }; do R[$1.fixed.${kv%%=*}]=${kv#*=}; done
+}
+
+measure() { # name port
+  log "$1: saturation warm-up ${WARMUP}s"; run_wrk "$1" "$2" warmup "$WARMUP"
+  log "$1: saturation ${MEASURE}s (${THREADS} threads, ${CONNECTIONS} connections)"
+  run_wrk "$1" "$2" sat "$MEASURE"
+  log "$1: fixed rate ${RATE}/s, ${FIXED_WARMUP}s warm-up + ${MEASURE}s"; run_fixed "$1" "$2"
+  R[$1.hwm_mb]=$(( $(cat "$WORK/$1.hwm" 2>/dev/null || echo 0) / 1024 ))
+  R[$1.pg_mb]=$(( $(cat "$WORK/$1.pgpss" 2>/dev/null || echo 0) / 1024 ))
+  R[$1.heap_mb]=$(awk 'NR==1 {for (i=1;i<=NF;i++) c[$i]=i; next}
+    {u=$c["S0U"]+$c["S1U"]+$c["EU"]+$c["OU"]; if (u>m) m=u} END {printf "%d", m/1024}' "$WORK/$1.jstat")
+}
+
+# --- bare Vert.x ----------------------------------------------------------------------------------------
+log "bare: starting on 127.0.0.1:$BARE_PORT"
+java -Xmx512m -cp "$CP" BareServer "$BARE_PORT" > "$WORK/bare.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 40); do grep -q 'bare server ready' "$WORK/bare.log" && break; sleep 0.25; done
+start_monitors bare "$SERVER_PID"
+measure bare "$BARE_PORT"
+stop_server
+
+# --- Switchboard ----------------------------------------------------------------------------------------
+start_switchboard() { # name ack
+  cat > "$WORK/$1.yaml" <<EOF
+http: { port: $SB_PORT, host: 127.0.0.1 }
+ingress: { ack: $2 }
+sources:
+  - { name: meta, kind: meta, verifyToken: bench-verify-token, appSecret: $SECRET }
+subscriptions: []
+storage:
+  url: null
+  embedded: { dataDir: $WORK/pg-$1, port: $PG_PORT }
+admin: { apiKeys: ["bench-admin-key"] }
+EOF
+  local jfr=()
+  [ "${PROFILE:-0}" = 1 ] && [ "$1" = durable ] && jfr=(-XX:StartFlightRecording=delay=${WARMUP}s,duration=${MEASURE}s,settings=profile,filename=$ROOT/target/bench-durable.jfr)
+  log "$1: starting Switchboard (ack: $2, -Xmx512m) on 127.0.0.1:$SB_PORT, postgres on $PG_PORT"
+  java -Xmx512m "${jfr[@]}" -jar "$JAR" --config "$WORK/$1.yaml" > "$WORK/$1.log" 2>&1 &
+  SERVER_PID=$!
+  wait_http "http://127.0.0.1:$SB_PORT/health/ready" 90 || { tail -20 "$WORK/$1.log"; exit 1; }
+  R[$1.fsync]=$(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc 'SHOW fsync')
+  R[$1.sync]=$(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc 'SHOW synchronous_commit')
+  start_monitors "$1" "$SERVER_PID"
+}
+
+start_switchboard durable durable
+measure durable "$SB_PORT"
+sleep 1
+ROWS=$(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc 'SELECT count(*) FROM inbound_webhooks')
+OKS=$(( R[durable.warmup.requests] - R[durable.warmup.non2xx] + R[durable.sat.requests] - R[durable.sat.non2xx]
+  + R[durable.fixed.ok200] ))
+stop_server
+
+start_switchboard immediate immediate
+measure immediate "$SB_PORT"
+stop_server
+
+# --- report ---------------------------------------------------------------------------------------------
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f%%", 100 * a / b}'; }
+echo
+echo "machine: $(nproc) cores, $(free -h | awk '/^Mem:/ {print $2}') RAM, $(java -version 2>&1 | head -1)"
+echo "load: wrk -t$THREADS -c$CONNECTIONS, ${WARMUP}s warm-up + ${MEASURE}s; fixed rate $RATE/s over $FIXED_CONNECTIONS connections, ${FIXED_WARMUP}s warm-up + ${MEASURE}s"
+echo "postgres (durable run): fsync=${R[durable.fsync]} synchronous_commit=${R[durable.sync]}"
+echo
+printf '| %-20s | %9s | %6s | %8s | %8s | %9s | %11s | %11s | %12s | %7s | %8s | %9s |\n' \
+  server 'req/s' ratio 'p50 ms' 'p99 ms' 'p99.9 ms' "@$RATE p50" "@$RATE p99" "@$RATE p99.9" \
+  'RSS MB' 'heap MB' 'pg Pss MB'
+printf '|%s|\n' "----------------------|-----------|--------|----------|----------|-----------|-------------|-------------|--------------|---------|----------|-----------"
+for s in bare durable immediate; do
+  printf '| %-20s | %9s | %6s | %8s | %8s | %9s | %11s | %11s | %12s | %7s | %8s | %9s |\n' \
+    "$([ $s = bare ] && echo 'bare Vert.x' || echo "switchboard $s")" "${R[$s.sat.rps]}" \
+    "$(ratio "${R[$s.sat.rps]}" "${R[bare.sat.rps]}")" "${R[$s.sat.p50_ms]}" "${R[$s.sat.p99_ms]}" \
+    "${R[$s.sat.p999_ms]}" "${R[$s.fixed.p50_ms]}" "${R[$s.fixed.p99_ms]}" "${R[$s.fixed.p999_ms]}" \
+    "${R[$s.hwm_mb]}" "${R[$s.heap_mb]}" "$([ $s = bare ] && echo - || echo "${R[$s.pg_mb]}")"
+done
+echo
+for s in bare durable immediate; do
+  echo "$s: saturation non-2xx=${R[$s.sat.non2xx]} socket errors=${R[$s.sat.sockerr]};" \
+    "fixed rate ok=${R[$s.fixed.ok200]} non-200=${R[$s.fixed.non200]} errors=${R[$s.fixed.errors]} complete=${R[$s.fixed.complete]}"
+done
+echo "durable: 200s seen by the load generators=$OKS, rows in inbound_webhooks=$ROWS" \
+  "($([ "$ROWS" -ge "$OKS" ] && echo "OK: nothing acknowledged is missing; $((ROWS - OKS)) extra rows were in flight when wrk stopped" || echo "FAIL: $((OKS - ROWS)) acknowledged webhooks are missing"))"

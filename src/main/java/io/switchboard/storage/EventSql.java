@@ -10,6 +10,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +22,13 @@ import java.util.List;
  */
 final class EventSql {
 
-  static final String INSERT_EVENT = """
+  /** One statement per group, one array per column; a duplicate id (even within the group) is skipped. */
+  static final String INSERT_EVENTS = """
       INSERT INTO events (id, type, source, inbound_id, waba_id, phone_number_id, occurred_at, received_at, payload)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::json)
+      SELECT id, type, source, inbound_id, waba_id, phone_number_id, occurred_at, received_at, payload::json
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[],
+                  $8::timestamptz[], $9::text[])
+        AS e(id, type, source, inbound_id, waba_id, phone_number_id, occurred_at, received_at, payload)
       ON CONFLICT (id) DO NOTHING""";
 
   static final String INSERT_DELIVERY = """
@@ -47,28 +52,67 @@ final class EventSql {
 
   /** Returns, per request, how many new deliveries it created. */
   static Future<List<Integer>> storeEvents(SqlConnection connection, List<StoreEvents> requests) {
-    List<Tuple> events = new ArrayList<>();
+    List<NormalizedEvent> events = new ArrayList<>();
     List<Tuple> deliveries = new ArrayList<>();
-    List<Tuple> processed = new ArrayList<>();
     for (StoreEvents request : requests) {
-      var classified = request.classified();
-      classified.events().forEach(e -> events.add(eventRow(e)));
-      request.deliveries().forEach(d -> deliveries.add(deliveryRow(d, classified.inboundId())));
-      boolean unreadable = classified.events().isEmpty() && !classified.parseErrors().isEmpty();
-      processed.add(Tuple.of(classified.inboundId(), unreadable ? "parse_error" : "processed",
-          classified.parseErrors().isEmpty() ? null : String.join("; ", classified.parseErrors()),
-          classified.events().size()));
+      events.addAll(request.classified().events());
+      request.deliveries().forEach(d -> deliveries.add(deliveryRow(d, request.classified().inboundId())));
     }
-    return batch(connection, INSERT_EVENT, events)
+    // Events and processed marks are one multi-row statement each (cheaper for Postgres than a row per
+    // execution); deliveries stay a batch because each request needs its own count of new rows.
+    Future<?> stored = events.isEmpty()
+        ? Future.succeededFuture()
+        : connection.preparedQuery(INSERT_EVENTS).execute(eventColumns(events));
+    return stored
         .compose(v -> batch(connection, INSERT_DELIVERY, deliveries))
-        .compose(inserted -> batch(connection, WebhookSql.MARK_PROCESSED, processed)
+        .compose(inserted -> connection.preparedQuery(WebhookSql.MARK_PROCESSED).execute(processedColumns(requests))
             .map(v -> newDeliveriesPerRequest(requests, inserted)));
   }
 
-  private static Tuple eventRow(NormalizedEvent e) {
-    return Tuple.of(e.id(), text(e.type()), e.source(), e.inboundId(), text(e.wabaId()), text(e.phoneNumberId()),
-            e.occurredAt().atOffset(ZoneOffset.UTC), e.receivedAt().atOffset(ZoneOffset.UTC))
-        .addString(e.json());
+  private static Tuple eventColumns(List<NormalizedEvent> events) {
+    int size = events.size();
+    String[] ids = new String[size];
+    String[] types = new String[size];
+    String[] sources = new String[size];
+    Long[] inboundIds = new Long[size];
+    String[] wabaIds = new String[size];
+    String[] phoneNumberIds = new String[size];
+    OffsetDateTime[] occurredAt = new OffsetDateTime[size];
+    OffsetDateTime[] receivedAt = new OffsetDateTime[size];
+    String[] payloads = new String[size];
+    for (int i = 0; i < size; i++) {
+      NormalizedEvent e = events.get(i);
+      ids[i] = e.id();
+      types[i] = text(e.type());
+      sources[i] = e.source();
+      inboundIds[i] = e.inboundId();
+      wabaIds[i] = text(e.wabaId());
+      phoneNumberIds[i] = text(e.phoneNumberId());
+      occurredAt[i] = e.occurredAt().atOffset(ZoneOffset.UTC);
+      receivedAt[i] = e.receivedAt().atOffset(ZoneOffset.UTC);
+      payloads[i] = e.json();
+    }
+    return Tuple.tuple().addArrayOfString(ids).addArrayOfString(types).addArrayOfString(sources)
+        .addArrayOfLong(inboundIds).addArrayOfString(wabaIds).addArrayOfString(phoneNumberIds)
+        .addArrayOfOffsetDateTime(occurredAt).addArrayOfOffsetDateTime(receivedAt).addArrayOfString(payloads);
+  }
+
+  private static Tuple processedColumns(List<StoreEvents> requests) {
+    int size = requests.size();
+    Long[] ids = new Long[size];
+    String[] statuses = new String[size];
+    String[] errors = new String[size];
+    Integer[] counts = new Integer[size];
+    for (int i = 0; i < size; i++) {
+      var classified = requests.get(i).classified();
+      boolean unreadable = classified.events().isEmpty() && !classified.parseErrors().isEmpty();
+      ids[i] = classified.inboundId();
+      statuses[i] = unreadable ? "parse_error" : "processed";
+      errors[i] = classified.parseErrors().isEmpty() ? null : String.join("; ", classified.parseErrors());
+      counts[i] = classified.events().size();
+    }
+    return Tuple.tuple().addArrayOfLong(ids).addArrayOfString(statuses).addArrayOfString(errors)
+        .addArrayOfInteger(counts);
   }
 
   private static Tuple deliveryRow(PlannedDelivery d, long inboundId) {
