@@ -61,17 +61,36 @@ final class EndpointGuard {
       if ((b[0] & 0xfe) == 0xfc) {
         return true; // fc00::/7 unique local, includes AWS' fd00:ec2::254 metadata address
       }
-      if (isMappedV4(b)) {
-        byte[] v4 = {b[12], b[13], b[14], b[15]};
-        try {
-          return isInternal(InetAddress.getByAddress(v4));
-        } catch (UnknownHostException impossible) {
-          return true;
-        }
+      if (isMappedV4(b) || isNat64(b)) {
+        return embeddedV4IsInternal(b[12], b[13], b[14], b[15]);
+      }
+      if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) {
+        return embeddedV4IsInternal(b[2], b[3], b[4], b[5]); // 2002::/16 6to4 carries an IPv4 address
       }
       return v6.isIPv4CompatibleAddress();
     }
     return false;
+  }
+
+  private static boolean embeddedV4IsInternal(byte a, byte b, byte c, byte d) {
+    try {
+      return isInternal(InetAddress.getByAddress(new byte[] {a, b, c, d}));
+    } catch (UnknownHostException impossible) {
+      return true;
+    }
+  }
+
+  /** 64:ff9b::/96, the well-known NAT64 prefix: the last 4 bytes are the IPv4 address reached. */
+  private static boolean isNat64(byte[] b) {
+    if ((b[0] & 0xff) != 0x00 || (b[1] & 0xff) != 0x64 || (b[2] & 0xff) != 0xff || (b[3] & 0xff) != 0x9b) {
+      return false;
+    }
+    for (int i = 4; i < 12; i++) {
+      if (b[i] != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isMappedV4(byte[] b) {
