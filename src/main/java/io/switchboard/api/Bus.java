@@ -33,7 +33,7 @@ public final class Bus {
   public static final String DISABLE_SUBSCRIPTION = "switchboard.storage.disable-subscription";
   /** {@link SubscriptionSet}: the config file's subscriptions after the file changed (ids are 0). */
   public static final String CONFIG_SUBSCRIPTIONS_CHANGED = "switchboard.config.subscriptions-changed";
-  /** {@code null}, published after any subscription row changes: delivery reloads its subscriptions. */
+  /** {@code null} after any subscription row changes → {@code null} once delivery uses the new set (or published, no reply). */
   public static final String SUBSCRIPTIONS_CHANGED = "switchboard.subscriptions.changed";
   /** {@code null} → {@code null} once a trivial query succeeds (readiness). */
   public static final String STORAGE_PING = "switchboard.storage.ping";

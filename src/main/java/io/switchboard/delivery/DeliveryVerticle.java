@@ -68,7 +68,8 @@ public final class DeliveryVerticle extends VerticleBase {
     sender = new Sender(vertx, client, config);
     return loadSubscriptions().map(v -> {
       vertx.eventBus().<ClassifiedWebhook>consumer(Bus.WEBHOOKS_CLASSIFIED, m -> plan(m.body()));
-      vertx.eventBus().consumer(Bus.SUBSCRIPTIONS_CHANGED, m -> reloadSubscriptions());
+      // Replies once the new set is in use, so the management API can answer after it takes effect.
+      vertx.eventBus().consumer(Bus.SUBSCRIPTIONS_CHANGED, m -> reloadSubscriptions().onComplete(r -> m.reply(null)));
       vertx.eventBus().<SubscriptionSet>consumer(Bus.CONFIG_SUBSCRIPTIONS_CHANGED, m -> {
         configured = m.body().subscriptions().stream().map(StoredSubscription::spec).toList();
         reloadSubscriptions();
@@ -101,8 +102,8 @@ public final class DeliveryVerticle extends VerticleBase {
         });
   }
 
-  private void reloadSubscriptions() {
-    loadSubscriptions()
+  private Future<Void> reloadSubscriptions() {
+    return loadSubscriptions()
         .onSuccess(v -> LOG.info("subscriptions reloaded active={}", endpoints.size()))
         .onFailure(e -> LOG.warn("reloading subscriptions failed; keeping the current set: {}", e.getMessage()));
   }

@@ -78,16 +78,25 @@ final class ManagementQueries {
     Future<?> saved = request.id() == null
         ? SubscriptionSql.insertApiSubscription(pool, request.spec())
         : pool.withTransaction(c -> SubscriptionSql.updateApiSubscription(c, request.id(), request.spec()));
-    return saved.map(this::changed);
+    return saved.compose(this::changed);
   }
 
   private Future<Object> deleteSubscription(Lookup subscription) {
     return pool.withTransaction(c -> SubscriptionSql.deleteApiSubscription(c, subscription.number()))
-        .map(this::changed);
+        .compose(this::changed);
   }
 
-  private <T> T changed(T result) {
-    bus.publish(Bus.SUBSCRIPTIONS_CHANGED, null);
-    return result;
+  /**
+   * Answers only once delivery on this instance uses the new set, so a webhook received after the API
+   * call is matched against it. Other instances pick the change up from Postgres within seconds.
+   */
+  private <T> Future<T> changed(T result) {
+    return bus.request(Bus.SUBSCRIPTIONS_CHANGED, null)
+        .map(applied -> result)
+        .recover(e -> {
+          LOG.warn("delivery did not confirm the subscription reload; it catches up on its next refresh: {}",
+              e.getMessage());
+          return Future.succeededFuture(result);
+        });
   }
 }
