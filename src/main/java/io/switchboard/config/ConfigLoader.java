@@ -45,7 +45,8 @@ public final class ConfigLoader {
     if (!Files.isRegularFile(Path.of(file))) {
       return named
           ? Future.failedFuture(new ConfigException(java.util.List.of(file + ": config file not found")))
-          : Future.succeededFuture(fromTree(new JsonObject(), env));
+          // map, not a direct call: a bad environment must fail the future (one clear line), not throw.
+          : Future.succeededFuture(new JsonObject()).map(tree -> fromTree(tree, env));
     }
     ConfigRetriever retriever = ConfigRetriever.create(vertx, new ConfigRetrieverOptions()
         .setIncludeDefaultStores(false)

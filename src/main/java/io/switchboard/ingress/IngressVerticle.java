@@ -13,8 +13,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.function.BiConsumer;
 
 /**
@@ -80,9 +78,7 @@ public final class IngressVerticle extends VerticleBase {
 
   private void requireAdminKey(RoutingContext ctx) {
     String given = ctx.request().getHeader("x-api-key");
-    byte[] givenBytes = given == null ? new byte[0] : given.getBytes(StandardCharsets.UTF_8);
-    boolean allowed = given != null && config.admin().apiKeys().stream()
-        .anyMatch(key -> MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), givenBytes));
+    boolean allowed = config.admin().apiKeys().stream().anyMatch(key -> WebhookAuth.tokenMatches(key, given));
     if (allowed) {
       ctx.next();
     } else {
