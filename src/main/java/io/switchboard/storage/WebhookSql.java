@@ -34,7 +34,7 @@ final class WebhookSql {
       UPDATE inbound_webhooks AS w
       SET status = p.status, error = p.error, event_count = p.event_count, processed_at = now()
       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[]) AS p(id, status, error, event_count)
-      WHERE w.id = p.id""";
+      WHERE w.id = p.id AND w.id = ANY($1::bigint[])""";
 
   static final String UNPROCESSED_WEBHOOKS = """
       SELECT id, source, received_at, body
