@@ -65,6 +65,16 @@ final class PostgresServer implements AutoCloseable {
           .setServerConfig("synchronous_commit", "on")
           .setServerConfig("full_page_writes", "on")
           .setServerConfig("max_connections", "100")
+          // Every acknowledged body is WAL: with the default 1 GB a busy router checkpoints every ~30 s, and
+          // each checkpoint makes the next touch of every page log a full 8 KB image. Fewer checkpoints,
+          // spread out, at the price of a longer crash recovery (seconds, not minutes).
+          .setServerConfig("max_wal_size", "4GB")
+          .setServerConfig("checkpoint_timeout", "15min")
+          // A new 16 MB WAL segment is zero-filled by the backend that needs it, while every commit waits:
+          // at 5 000 webhooks/s that was a 50 ms stall every 1.6 s (p99 54 ms -> 11 ms without it). On ext4
+          // and friends the fdatasync of each commit persists the blocks it allocates; zeroing is an
+          // optimisation for some file systems, not a durability guarantee.
+          .setServerConfig("wal_init_zero", "off")
           .setPGStartupWait(Duration.ofSeconds(60));
       if (port > 0) {
         builder.setPort(port);
