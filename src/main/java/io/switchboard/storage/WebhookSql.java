@@ -36,12 +36,26 @@ final class WebhookSql {
       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[]) AS p(id, status, error, event_count)
       WHERE w.id = p.id AND w.id = ANY($1::bigint[])""";
 
+  /**
+   * Raises the recovery watermark to just below the oldest unclassified row, and never past the newest row
+   * older than the grace: a row above that may belong to an insert still in flight, invisible until it
+   * commits. (An insert in flight longer than the grace has outlived ingress.ackTimeout, so its webhook was
+   * answered 503 and the provider sends it again.)
+   */
+  static final String ADVANCE_WATERMARK = """
+      UPDATE recovery_watermark AS r SET inbound_id = greatest(r.inbound_id, least(
+        (SELECT min(id) - 1 FROM inbound_webhooks WHERE id > r.inbound_id AND status = 'received'),
+        (SELECT id FROM inbound_webhooks WHERE received_at < now() - $1 * interval '1 millisecond'
+         ORDER BY received_at DESC LIMIT 1)))
+      RETURNING inbound_id""";
+
+  /** Acknowledged bodies never classified: above the watermark, still 'received', older than the grace. */
   static final String UNPROCESSED_WEBHOOKS = """
       SELECT id, source, received_at, body
       FROM inbound_webhooks
-      WHERE status = 'received' AND received_at < now() - $1 * interval '1 millisecond'
+      WHERE id > $1 AND status = 'received' AND received_at < now() - $2 * interval '1 millisecond'
       ORDER BY id
-      LIMIT $2""";
+      LIMIT $3""";
 
   /** The body goes out as bytes and is decoded in Java: convert_from would fail on a body that is not UTF-8. */
   static final String GET_WEBHOOK = """
@@ -90,8 +104,11 @@ final class WebhookSql {
         .map(WebhookSql::ids);
   }
 
+  /** Moves the watermark up, then reads the unclassified bodies above it, oldest first. */
   static Future<List<WebhookReceived>> unprocessedWebhooks(SqlClient client, Duration grace, int limit) {
-    return client.preparedQuery(UNPROCESSED_WEBHOOKS).execute(Tuple.of(grace.toMillis(), limit))
+    return client.preparedQuery(ADVANCE_WATERMARK).execute(Tuple.of(grace.toMillis()))
+        .compose(watermark -> client.preparedQuery(UNPROCESSED_WEBHOOKS)
+            .execute(Tuple.of(watermark.iterator().next().getLong(0), grace.toMillis(), limit)))
         .map(rows -> {
           List<WebhookReceived> webhooks = new ArrayList<>();
           for (Row row : rows) {
