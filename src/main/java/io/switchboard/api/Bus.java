@@ -15,11 +15,11 @@ public final class Bus {
 
   /** {@link StoreWebhook} → {@code Long} inbound id, replied once the row is committed. */
   public static final String STORE_WEBHOOK = "switchboard.storage.store-webhook";
-  /** {@link WebhookReceived}: a committed inbound body to classify (sent, so parser instances share the load). */
+  /** {@link ReceivedWebhooks}: committed inbound bodies to classify (sent, so parser instances share the load). */
   public static final String WEBHOOKS_RECEIVED = "switchboard.webhooks.received";
-  /** {@link ClassifiedWebhook}: the events of one inbound body, for delivery to plan. */
+  /** {@link ClassifiedWebhooks}: the events of those bodies, for delivery to plan. */
   public static final String WEBHOOKS_CLASSIFIED = "switchboard.webhooks.classified";
-  /** {@link StoreEvents} → {@code Integer} count of new deliveries; events, deliveries and status in one commit. */
+  /** {@link StoreEvents} → {@code Integer} count of new deliveries; each webhook's events, deliveries and status commit together. */
   public static final String STORE_EVENTS = "switchboard.storage.store-events";
   /** {@link SubscriptionSet} of config subscriptions → {@link SubscriptionSet} of every stored subscription. */
   public static final String SYNC_SUBSCRIPTIONS = "switchboard.storage.sync-subscriptions";
@@ -72,7 +72,7 @@ public final class Bus {
   public static final String SEND_TEST = "switchboard.delivery.send-test";
 
   private static final List<Class<?>> RECORDS = List.of(
-      StoreWebhook.class, WebhookReceived.class, ClassifiedWebhook.class, StoreEvents.class,
+      StoreWebhook.class, ReceivedWebhooks.class, ClassifiedWebhooks.class, StoreEvents.class,
       SubscriptionSet.class, ClaimDeliveries.class, DeliveryBatch.class, AttemptRecord.class,
       ReleaseDeliveries.class,
       StoredSubscription.class, Lookup.class, FindDeliveries.class, ReplayDeliveries.class,

@@ -2,10 +2,13 @@ package io.switchboard.api;
 
 import java.util.List;
 
-/** The classified events of one inbound webhook with the deliveries they owe, committed together. */
-public record StoreEvents(ClassifiedWebhook classified, List<PlannedDelivery> deliveries) {
+/**
+ * Planned webhooks to store: their events, deliveries and processed marks. Storage group-commits them with
+ * other requests; each webhook's rows are committed together.
+ */
+public record StoreEvents(List<PlannedWebhook> webhooks) {
 
   public StoreEvents {
-    deliveries = List.copyOf(deliveries);
+    webhooks = List.copyOf(webhooks);
   }
 }

@@ -5,9 +5,11 @@ import io.switchboard.api.AttemptRecord.Outcome;
 import io.switchboard.api.Bus;
 import io.switchboard.api.ClaimDeliveries;
 import io.switchboard.api.ClassifiedWebhook;
+import io.switchboard.api.ClassifiedWebhooks;
 import io.switchboard.api.DeliveryBatch;
 import io.switchboard.api.DeliveryJob;
 import io.switchboard.api.PlannedDelivery;
+import io.switchboard.api.PlannedWebhook;
 import io.switchboard.api.ReleaseDeliveries;
 import io.switchboard.api.SendTest;
 import io.switchboard.api.StoreEvents;
@@ -23,9 +25,12 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +72,7 @@ public final class DeliveryVerticle extends VerticleBase {
         new PoolOptions().setHttp1MaxSize(100));
     sender = new Sender(vertx, client, config);
     return loadSubscriptions().map(v -> {
-      vertx.eventBus().<ClassifiedWebhook>consumer(Bus.WEBHOOKS_CLASSIFIED, m -> plan(m.body()));
+      vertx.eventBus().<ClassifiedWebhooks>consumer(Bus.WEBHOOKS_CLASSIFIED, m -> plan(m.body()));
       // Replies once the new set is in use, so the management API can answer after it takes effect.
       vertx.eventBus().consumer(Bus.SUBSCRIPTIONS_CHANGED, m -> reloadSubscriptions().onComplete(r -> m.reply(null)));
       vertx.eventBus().<SubscriptionSet>consumer(Bus.CONFIG_SUBSCRIPTIONS_CHANGED, m -> {
@@ -145,17 +150,23 @@ public final class DeliveryVerticle extends VerticleBase {
   }
 
   /** Deliveries are stored with their events in one commit; only then is anything sent. */
-  private void plan(ClassifiedWebhook classified) {
-    List<PlannedDelivery> planned = matcher.plan(classified);
-    vertx.eventBus().<Integer>request(Bus.STORE_EVENTS, new StoreEvents(classified, planned))
+  private void plan(ClassifiedWebhooks classified) {
+    List<PlannedWebhook> planned = new ArrayList<>(classified.webhooks().size());
+    Set<Long> subscriptions = new HashSet<>();
+    for (ClassifiedWebhook webhook : classified.webhooks()) {
+      List<PlannedDelivery> deliveries = matcher.plan(webhook);
+      deliveries.forEach(d -> subscriptions.add(d.subscriptionId()));
+      planned.add(new PlannedWebhook(webhook, deliveries));
+    }
+    vertx.eventBus().<Integer>request(Bus.STORE_EVENTS, new StoreEvents(planned))
         .onSuccess(reply -> {
           if (reply.body() > 0) {
-            planned.stream().map(PlannedDelivery::subscriptionId).distinct()
-                .map(endpoints::get).filter(e -> e != null).forEach(this::claim);
+            subscriptions.stream().map(endpoints::get).filter(e -> e != null).forEach(this::claim);
           }
         })
-        .onFailure(e -> LOG.warn("storing events failed inboundId={}; the recovery sweep will retry: {}",
-            classified.inboundId(), e.getMessage()));
+        .onFailure(e -> LOG.warn("storing events failed for {} webhooks from inboundId={}; the recovery sweep will"
+            + " retry: {}", planned.size(), classified.webhooks().isEmpty() ? null
+            : classified.webhooks().get(0).inboundId(), e.getMessage()));
   }
 
   private void claim(Endpoint endpoint) {

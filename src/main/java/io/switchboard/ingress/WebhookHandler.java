@@ -2,7 +2,6 @@ package io.switchboard.ingress;
 
 import io.switchboard.api.Bus;
 import io.switchboard.api.StoreWebhook;
-import io.switchboard.api.WebhookReceived;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.config.SwitchboardConfig.AckMode;
 import io.switchboard.config.SwitchboardConfig.AuthFailureMode;
@@ -23,7 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /webhooks/{source}}: auth, JSON check, durable acknowledgement, then hand-off to the parser;
+ * {@code POST /webhooks/{source}}: auth, JSON check, durable acknowledgement (storage hands the committed body
+ * on to the parser);
  * and {@code GET /webhooks/{source}}: Meta's subscription handshake.
  */
 final class WebhookHandler {
@@ -83,14 +83,12 @@ final class WebhookHandler {
     } else if (config.ingress().ack() == AckMode.IMMEDIATE) {
       answer(ctx, source, webhook, 200, "accepted", new JsonObject().put("status", "received"));
       meters.ingressAck(Duration.ofNanos(System.nanoTime() - started));
-      stored.onSuccess(id -> classify(id, webhook))
-          .onFailure(e -> LOG.error("LOST webhook acknowledged before commit source={} (ack: immediate): {}",
+      stored.onFailure(e -> LOG.error("LOST webhook acknowledged before commit source={} (ack: immediate): {}",
               source.name(), e.getMessage()));
     } else {
       stored.onSuccess(id -> {
         answer(ctx, source, webhook, 200, "accepted", new JsonObject().put("status", "received").put("inbound_id", id));
         meters.ingressAck(Duration.ofNanos(System.nanoTime() - started));
-        classify(id, webhook);
       }).onFailure(e -> {
         LOG.warn("storage could not commit webhook source={}; answered 503 so the provider retries: {}",
             source.name(), e.getMessage());
@@ -98,11 +96,6 @@ final class WebhookHandler {
             "the webhook could not be stored; retry later"));
       });
     }
-  }
-
-  private void classify(long inboundId, StoreWebhook webhook) {
-    vertx.eventBus().send(Bus.WEBHOOKS_RECEIVED,
-        new WebhookReceived(inboundId, webhook.source(), webhook.receivedAt(), webhook.body()));
   }
 
   /** Stores nothing; 401, or 200 when the source asks to stop a provider's retry loop. */

@@ -2,7 +2,11 @@ package io.switchboard.parser;
 
 import io.switchboard.api.Bus;
 import io.switchboard.api.ClassifiedWebhook;
+import io.switchboard.api.ClassifiedWebhooks;
+import io.switchboard.api.ReceivedWebhooks;
 import io.switchboard.api.WebhookReceived;
+import java.util.ArrayList;
+import java.util.List;
 import io.switchboard.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -10,14 +14,14 @@ import io.vertx.core.eventbus.MessageConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Classifies each committed inbound body into normalized events and hands them on to delivery. */
+/** Classifies committed inbound bodies into normalized events and hands them on to delivery, a batch at a time. */
 public final class ParserVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ParserVerticle.class);
 
   private final WebhookClassifier classifier = new WebhookClassifier();
   private final Meters meters;
-  private MessageConsumer<WebhookReceived> consumer;
+  private MessageConsumer<ReceivedWebhooks> consumer;
 
   public ParserVerticle(Meters meters) {
     this.meters = meters;
@@ -25,17 +29,25 @@ public final class ParserVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    consumer = vertx.eventBus().consumer(Bus.WEBHOOKS_RECEIVED, message -> classify(message.body()));
+    consumer = vertx.eventBus().consumer(Bus.WEBHOOKS_RECEIVED, message -> classifyAll(message.body()));
     return consumer.completion();
   }
 
-  private void classify(WebhookReceived webhook) {
+  private void classifyAll(ReceivedWebhooks received) {
+    List<ClassifiedWebhook> classified = new ArrayList<>(received.webhooks().size());
+    for (WebhookReceived webhook : received.webhooks()) {
+      classified.add(classify(webhook));
+    }
+    vertx.eventBus().send(Bus.WEBHOOKS_CLASSIFIED, new ClassifiedWebhooks(classified));
+  }
+
+  private ClassifiedWebhook classify(WebhookReceived webhook) {
     ClassifiedWebhook classified = classifier.classify(webhook);
     if (!classified.parseErrors().isEmpty()) {
       LOG.warn("parse errors inboundId={} source={} errors={}", webhook.inboundId(), webhook.source(),
           classified.parseErrors());
     }
     classified.events().forEach(e -> meters.event(e.type()));
-    vertx.eventBus().send(Bus.WEBHOOKS_CLASSIFIED, classified);
+    return classified;
   }
 }

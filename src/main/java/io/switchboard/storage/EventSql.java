@@ -2,7 +2,7 @@ package io.switchboard.storage;
 
 import io.switchboard.api.NormalizedEvent;
 import io.switchboard.api.PlannedDelivery;
-import io.switchboard.api.StoreEvents;
+import io.switchboard.api.PlannedWebhook;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -51,10 +51,10 @@ final class EventSql {
   }
 
   /** Returns, per request, how many new deliveries it created. */
-  static Future<List<Integer>> storeEvents(SqlConnection connection, List<StoreEvents> requests) {
+  static Future<List<Integer>> storeEvents(SqlConnection connection, List<PlannedWebhook> requests) {
     List<NormalizedEvent> events = new ArrayList<>();
     List<Tuple> deliveries = new ArrayList<>();
-    for (StoreEvents request : requests) {
+    for (PlannedWebhook request : requests) {
       events.addAll(request.classified().events());
       request.deliveries().forEach(d -> deliveries.add(deliveryRow(d, request.classified().inboundId())));
     }
@@ -97,7 +97,7 @@ final class EventSql {
         .addArrayOfOffsetDateTime(occurredAt).addArrayOfOffsetDateTime(receivedAt).addArrayOfString(payloads);
   }
 
-  private static Tuple processedColumns(List<StoreEvents> requests) {
+  private static Tuple processedColumns(List<PlannedWebhook> requests) {
     int size = requests.size();
     Long[] ids = new Long[size];
     String[] statuses = new String[size];
@@ -139,10 +139,10 @@ final class EventSql {
     return counts;
   }
 
-  private static List<Integer> newDeliveriesPerRequest(List<StoreEvents> requests, List<Integer> inserted) {
+  private static List<Integer> newDeliveriesPerRequest(List<PlannedWebhook> requests, List<Integer> inserted) {
     List<Integer> perRequest = new ArrayList<>(requests.size());
     int next = 0;
-    for (StoreEvents request : requests) {
+    for (PlannedWebhook request : requests) {
       int created = 0;
       for (int i = 0; i < request.deliveries().size(); i++) {
         created += inserted.get(next++);

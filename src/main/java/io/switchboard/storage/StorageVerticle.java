@@ -4,11 +4,14 @@ import io.switchboard.api.AttemptRecord;
 import io.switchboard.api.Bus;
 import io.switchboard.api.ClaimDeliveries;
 import io.switchboard.api.DeliveryBatch;
+import io.switchboard.api.PlannedWebhook;
+import io.switchboard.api.ReceivedWebhooks;
 import io.switchboard.api.ReleaseDeliveries;
 import io.switchboard.api.StoreEvents;
 import io.switchboard.api.StoreWebhook;
 import io.switchboard.api.StoredSubscription;
 import io.switchboard.api.SubscriptionSet;
+import io.switchboard.api.WebhookReceived;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.metrics.Meters;
 import io.vertx.core.Future;
@@ -19,6 +22,8 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +46,7 @@ public final class StorageVerticle extends VerticleBase {
   private Pool pool;
   private Pool relaxedPool;
   private GroupCommit<StoreWebhook, Long> webhookCommits;
-  private GroupCommit<StoreEvents, Integer> eventCommits;
+  private GroupCommit<PlannedWebhook, Integer> eventCommits;
   private GroupCommit<AttemptRecord, Void> attemptCommits;
   private long recoveryTimer = -1;
   private long pendingTimer = -1;
@@ -69,7 +74,7 @@ public final class StorageVerticle extends VerticleBase {
           relaxedPool = pool(server.connectOptions().addProperty("synchronous_commit", "off"));
           int batch = config.maxBatchSize();
           webhookCommits = new GroupCommit<>(batch, 2, size -> meters.storageBatch("webhooks", size),
-              rows -> WebhookSql.insertWebhooks(pool, rows));
+              rows -> WebhookSql.insertWebhooks(pool, rows).onSuccess(ids -> announce(rows, ids)));
           eventCommits = new GroupCommit<>(batch, 2, size -> meters.storageBatch("events", size),
               rows -> relaxedPool.withTransaction(c -> EventSql.storeEvents(c, rows)));
           attemptCommits = new GroupCommit<>(batch, 2, size -> meters.storageBatch("attempts", size),
@@ -91,7 +96,7 @@ public final class StorageVerticle extends VerticleBase {
 
   private void registerConsumers(EventBus bus) {
     bus.<StoreWebhook>consumer(Bus.STORE_WEBHOOK, m -> Replies.answer(m, webhookCommits::submit));
-    bus.<StoreEvents>consumer(Bus.STORE_EVENTS, m -> Replies.answer(m, eventCommits::submit));
+    bus.<StoreEvents>consumer(Bus.STORE_EVENTS, m -> Replies.answer(m, this::storeEvents));
     bus.<AttemptRecord>consumer(Bus.RECORD_ATTEMPT, m -> Replies.answer(m, attemptCommits::submit));
     bus.<ClaimDeliveries>consumer(Bus.CLAIM_DELIVERIES,
         m -> Replies.answer(m, claim -> DeliverySql.claimDueDeliveries(relaxedPool, claim).map(DeliveryBatch::new)));
@@ -102,6 +107,27 @@ public final class StorageVerticle extends VerticleBase {
         m -> Replies.answer(m, id -> SubscriptionSql.disableSubscription(pool, id)));
     bus.<Void>consumer(Bus.PURGE_EXPIRED, m -> Replies.answer(m, v -> purgeExpired()));
     bus.<Void>consumer(Bus.STORAGE_PING, m -> Replies.answer(m, v -> pool.query("SELECT 1").execute().mapEmpty()));
+  }
+
+  /** Committed bodies go to the parser, one message per group: Postgres first, then the fast path. */
+  private void announce(List<StoreWebhook> rows, List<Long> ids) {
+    List<WebhookReceived> received = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      StoreWebhook row = rows.get(i);
+      if (row.valid()) {
+        received.add(new WebhookReceived(ids.get(i), row.source(), row.receivedAt(), row.body()));
+      }
+    }
+    if (!received.isEmpty()) {
+      vertx.eventBus().send(Bus.WEBHOOKS_RECEIVED, new ReceivedWebhooks(received));
+    }
+  }
+
+  /** Each webhook joins the next events group; the reply counts the new deliveries of all of them. */
+  private Future<Integer> storeEvents(StoreEvents request) {
+    List<Future<Integer>> stored = new ArrayList<>(request.webhooks().size());
+    request.webhooks().forEach(webhook -> stored.add(eventCommits.submit(webhook)));
+    return Future.all(stored).map(all -> stored.stream().mapToInt(Future::result).sum());
   }
 
   private Pool pool(PgConnectOptions options) {
@@ -133,11 +159,12 @@ public final class StorageVerticle extends VerticleBase {
   private void recoverUnprocessed() {
     WebhookSql.unprocessedWebhooks(pool, config.recoveryGrace(), RECOVERY_BATCH)
         .onSuccess(webhooks -> {
-          if (!webhooks.isEmpty()) {
-            LOG.info("recovering unclassified webhooks count={} firstInboundId={}", webhooks.size(),
-                webhooks.get(0).inboundId());
+          if (webhooks.isEmpty()) {
+            return;
           }
-          webhooks.forEach(w -> vertx.eventBus().send(Bus.WEBHOOKS_RECEIVED, w));
+          LOG.info("recovering unclassified webhooks count={} firstInboundId={}", webhooks.size(),
+              webhooks.get(0).inboundId());
+          vertx.eventBus().send(Bus.WEBHOOKS_RECEIVED, new ReceivedWebhooks(webhooks));
         })
         .onFailure(e -> LOG.warn("recovery sweep failed, next try in {}: {}", config.recoveryInterval(), e.getMessage()));
   }

@@ -1,0 +1,14 @@
+package io.switchboard.api;
+
+import java.util.List;
+
+/**
+ * Committed inbound bodies waiting to be classified: one message per group commit (or recovery sweep), so
+ * the hops after the commit cost a message per group, not per webhook.
+ */
+public record ReceivedWebhooks(List<WebhookReceived> webhooks) {
+
+  public ReceivedWebhooks {
+    webhooks = List.copyOf(webhooks);
+  }
+}
