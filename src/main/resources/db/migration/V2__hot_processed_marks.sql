@@ -16,4 +16,7 @@ SELECT coalesce((SELECT min(id) - 1 FROM inbound_webhooks WHERE status = 'receiv
                 0);
 
 DROP INDEX inbound_webhooks_unprocessed;
-ALTER TABLE inbound_webhooks SET (fillfactor = 70);
+-- Half of each page stays free for the marked versions: with 70, 48% of the marks were HOT under load,
+-- with 50 all of them (a typical 1 KB body; larger bodies are TOASTed and leave small rows). The price is
+-- disk: about twice the pages for the bodies table.
+ALTER TABLE inbound_webhooks SET (fillfactor = 50);
