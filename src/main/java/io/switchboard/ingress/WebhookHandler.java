@@ -12,12 +12,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +25,6 @@ import org.slf4j.LoggerFactory;
 final class WebhookHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
-  private static final Set<String> REDACTED = Set.of("authorization", "x-hub-signature-256", "x-hub-signature",
-      "cookie", "x-api-key", "proxy-authorization");
-  private static final int MAX_RING_PAYLOAD = 16 * 1024;
 
   private final Vertx vertx;
   private final SwitchboardConfig config;
@@ -118,21 +111,9 @@ final class WebhookHandler {
       JsonObject body, String authFailure) {
     meters.ingressRequest(source.name(), outcome);
     ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.toBuffer());
-    recent.add(webhook.receivedAt(), source.name(), "POST", webhook.clientIp(), redactedHeaders(ctx),
-        ringPayload(webhook.body()), authFailure == null ? "ok" : "failed: " + authFailure, status,
+    recent.add(webhook.receivedAt(), source.name(), "POST", webhook.clientIp(), ctx.request().headers(),
+        webhook.body(), authFailure == null ? "ok" : "failed: " + authFailure, status,
         outcome + (body.containsKey("inbound_id") ? " inbound_id=" + body.getValue("inbound_id") : ""));
-  }
-
-  private static Map<String, String> redactedHeaders(RoutingContext ctx) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    ctx.request().headers().forEach(h -> headers.put(h.getKey().toLowerCase(),
-        REDACTED.contains(h.getKey().toLowerCase()) ? "[redacted]" : h.getValue()));
-    return headers;
-  }
-
-  private static String ringPayload(byte[] body) {
-    int length = Math.min(body.length, MAX_RING_PAYLOAD);
-    return new String(body, 0, length, StandardCharsets.UTF_8) + (body.length > length ? "…[truncated]" : "");
   }
 
   static String clientIp(RoutingContext ctx) {
