@@ -31,6 +31,14 @@ final class WebhookHandler {
   private final RecentRequests recent;
   private final Meters meters;
   private final DeliveryOptions storeOptions;
+  /**
+   * ack: immediate answers before the write only while storage keeps up. Past this many writes in flight
+   * from this event loop the answer waits for the commit, as with durable: an overload then slows answers
+   * instead of acknowledging bodies that storage would refuse (its queue holds 16 batches; all loops
+   * together stay under half of that).
+   */
+  private final int immediateLimit;
+  private int storesInFlight;
 
   WebhookHandler(Vertx vertx, SwitchboardConfig config, RecentRequests recent, Meters meters) {
     this.vertx = vertx;
@@ -38,6 +46,7 @@ final class WebhookHandler {
     this.recent = recent;
     this.meters = meters;
     this.storeOptions = new DeliveryOptions().setSendTimeout(config.ingress().ackTimeout().toMillis());
+    this.immediateLimit = Math.max(1, config.storage().maxBatchSize() * 8 / Runtime.getRuntime().availableProcessors());
   }
 
   void verify(RoutingContext ctx, Source source) {
@@ -67,13 +76,16 @@ final class WebhookHandler {
     String notJson = JsonSyntax.problem(body);
     StoreWebhook webhook = new StoreWebhook(source.name(), receivedAt, clientIp(ctx), body, notJson);
     Future<Long> stored = vertx.eventBus().<Long>request(Bus.STORE_WEBHOOK, webhook, storeOptions).map(m -> m.body());
+    boolean storageKeepsUp = storesInFlight < immediateLimit;
+    storesInFlight++;
+    stored.onComplete(done -> storesInFlight--);
     if (notJson != null) {
       // Kept before answering: a 400 is never retried, so it may only go out once the row exists.
       stored.onSuccess(id -> answer(ctx, source, webhook, 400, "invalid", Errors.body("invalid_json",
               "body is not JSON: " + notJson + " (kept as inbound " + id + ")")))
           .onFailure(e -> answer(ctx, source, webhook, 503, "unavailable", Errors.body("storage_unavailable",
               "the webhook could not be stored; retry later")));
-    } else if (config.ingress().ack() == AckMode.IMMEDIATE) {
+    } else if (config.ingress().ack() == AckMode.IMMEDIATE && storageKeepsUp) {
       answer(ctx, source, webhook, 200, "accepted", new JsonObject().put("status", "received"));
       meters.ingressAck(Duration.ofNanos(System.nanoTime() - started));
       stored.onFailure(e -> LOG.error("LOST webhook acknowledged before commit source={} (ack: immediate): {}",
