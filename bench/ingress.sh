@@ -106,12 +106,36 @@ start_monitors() { # name pid
 
 declare -A R # results: R[name.key]=value
 
+# CPU time (user + system, in clock ticks) of a process and its children: the JVM, or the embedded Postgres.
+cpu_ticks() { # pid...
+  local t=0 p s
+  for p in "$@"; do
+    s=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)
+    t=$((t + s))
+  done
+  echo "$t"
+}
+postgres_pids() {
+  local pidfile pg
+  for pidfile in "$WORK"/pg-*/postmaster.pid; do
+    [ -f "$pidfile" ] || continue
+    pg=$(head -1 "$pidfile"); echo "$pg" $(pgrep -P "$pg" 2>/dev/null)
+  done
+}
+
 run_wrk() { # name port phase seconds
   local out="$WORK/$1.wrk-$3.txt"
+  local jvm0 pg0 jvm1 pg1
+  jvm0=$(cpu_ticks "$SERVER_PID"); pg0=$(cpu_ticks $(postgres_pids))
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$4"s --timeout 10s --latency -s "$ROOT/bench/load/post.lua" \
     "http://127.0.0.1:$2/webhooks/meta" > "$out"
+  jvm1=$(cpu_ticks "$SERVER_PID"); pg1=$(cpu_ticks $(postgres_pids))
   local line; line=$(grep '^BENCH' "$out")
   for kv in ${line#BENCH }; do R[$1.$3.${kv%%=*}]=${kv#*=}; done
+  # CPU per request in microseconds (the server JVM; the embedded Postgres, all its processes).
+  local hz; hz=$(getconf CLK_TCK)
+  R[$1.$3.jvm_us]=$(awk -v t=$((jvm1 - jvm0)) -v n="${R[$1.$3.requests]}" -v hz="$hz" 'BEGIN {printf "%.0f", t * 1e6 / hz / n}')
+  R[$1.$3.pg_us]=$(awk -v t=$((pg1 - pg0)) -v n="${R[$1.$3.requests]}" -v hz="$hz" 'BEGIN {printf "%.0f", t * 1e6 / hz / n}')
 }
 
 run_fixed() { # name port
@@ -209,6 +233,9 @@ for s in bare durable immediate; do
     "${R[$s.hwm_mb]}" "${R[$s.heap_mb]}" "$([ $s = bare ] && echo - || echo "${R[$s.pg_mb]}")"
 done
 echo
+echo "CPU per request at saturation (µs): bare JVM ${R[bare.sat.jvm_us]};" \
+  "durable JVM ${R[durable.sat.jvm_us]} + Postgres ${R[durable.sat.pg_us]};" \
+  "immediate JVM ${R[immediate.sat.jvm_us]} + Postgres ${R[immediate.sat.pg_us]}"
 for s in bare durable immediate; do
   echo "$s: saturation non-2xx=${R[$s.sat.non2xx]} socket errors=${R[$s.sat.sockerr]};" \
     "fixed rate ok=${R[$s.fixed.ok200]} non-200=${R[$s.fixed.non200]} errors=${R[$s.fixed.errors]} complete=${R[$s.fixed.complete]}"

@@ -32,10 +32,10 @@ final class WebhookHandler {
   private final Meters meters;
   private final DeliveryOptions storeOptions;
   /**
-   * ack: immediate answers before the write only while storage keeps up. Past this many writes in flight
-   * from this event loop the answer waits for the commit, as with durable: an overload then slows answers
-   * instead of acknowledging bodies that storage would refuse (its queue holds 16 batches; all loops
-   * together stay under half of that).
+   * ack: immediate answers before the write only while storage keeps up: fewer writes in flight, over all
+   * event loops, than one group commit takes. Past that the answer waits for the commit, as with durable:
+   * an overload slows answers (by about one group's commit) instead of acknowledging bodies that storage
+   * would refuse once its queue (16 groups) is full.
    */
   private final int immediateLimit;
   private int storesInFlight;
@@ -46,7 +46,7 @@ final class WebhookHandler {
     this.recent = recent;
     this.meters = meters;
     this.storeOptions = new DeliveryOptions().setSendTimeout(config.ingress().ackTimeout().toMillis());
-    this.immediateLimit = Math.max(1, config.storage().maxBatchSize() * 8 / Runtime.getRuntime().availableProcessors());
+    this.immediateLimit = Math.max(1, config.storage().maxBatchSize() / Runtime.getRuntime().availableProcessors());
   }
 
   void verify(RoutingContext ctx, Source source) {
