@@ -79,7 +79,9 @@ public final class StorageVerticle extends VerticleBase {
           // 11 ms; see BENCHMARKS.md).
           webhookCommits = new GroupCommit<>(batch, 1, size -> meters.storageBatch("webhooks", size),
               rows -> WebhookSql.insertWebhooks(pool, rows).onSuccess(ids -> announce(rows, ids)));
-          eventCommits = new GroupCommit<>(batch, 2, size -> meters.storageBatch("events", size),
+          // Likewise for events: one write in flight doubles the groups (19 -> 34 webhooks at saturation) and
+          // cuts both sides' cost per webhook (JVM 50 -> 46 µs, Postgres 60 -> 56 µs).
+          eventCommits = new GroupCommit<>(batch, 1, size -> meters.storageBatch("events", size),
               rows -> relaxedPool.withTransaction(c -> EventSql.storeEvents(c, rows)));
           attemptCommits = new GroupCommit<>(batch, 2, size -> meters.storageBatch("attempts", size),
               rows -> relaxedPool.withTransaction(c -> DeliverySql.recordAttempts(c, rows)));
