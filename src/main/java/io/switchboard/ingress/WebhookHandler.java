@@ -34,8 +34,8 @@ final class WebhookHandler {
   /**
    * ack: immediate answers before the write only while storage keeps up: fewer writes in flight, over all
    * event loops, than one group commit takes. Past that the answer waits for the commit, as with durable:
-   * an overload slows answers (by about one group's commit) instead of acknowledging bodies that storage
-   * would refuse once its queue (16 groups) is full.
+   * an overload slows answers (by about one group's commit). What was answered first is marked, and
+   * storage queues it even past its bound, so at most about one group's worth can sit beyond it.
    */
   private final int immediateLimit;
   private int storesInFlight;
@@ -74,9 +74,10 @@ final class WebhookHandler {
       return;
     }
     String notJson = JsonSyntax.problem(body);
-    StoreWebhook webhook = new StoreWebhook(source.name(), receivedAt, clientIp(ctx), body, notJson);
+    boolean answerFirst = notJson == null && config.ingress().ack() == AckMode.IMMEDIATE
+        && storesInFlight < immediateLimit;
+    StoreWebhook webhook = new StoreWebhook(source.name(), receivedAt, clientIp(ctx), body, notJson, answerFirst);
     Future<Long> stored = vertx.eventBus().<Long>request(Bus.STORE_WEBHOOK, webhook, storeOptions).map(m -> m.body());
-    boolean storageKeepsUp = storesInFlight < immediateLimit;
     storesInFlight++;
     stored.onComplete(done -> storesInFlight--);
     if (notJson != null) {
@@ -85,7 +86,7 @@ final class WebhookHandler {
               "body is not JSON: " + notJson + " (kept as inbound " + id + ")")))
           .onFailure(e -> answer(ctx, source, webhook, 503, "unavailable", Errors.body("storage_unavailable",
               "the webhook could not be stored; retry later")));
-    } else if (config.ingress().ack() == AckMode.IMMEDIATE && storageKeepsUp) {
+    } else if (answerFirst) {
       answer(ctx, source, webhook, 200, "accepted", new JsonObject().put("status", "received"));
       meters.ingressAck(Duration.ofNanos(System.nanoTime() - started));
       stored.onFailure(e -> LOG.error("LOST webhook acknowledged before commit source={} (ack: immediate): {}",
@@ -106,7 +107,7 @@ final class WebhookHandler {
   /** Stores nothing; 401, or 200 when the source asks to stop a provider's retry loop. */
   private void rejectAuth(RoutingContext ctx, Source source, byte[] body, String why, Instant receivedAt) {
     LOG.warn("webhook auth failed source={} ip={}: {}", source.name(), clientIp(ctx), why);
-    StoreWebhook unstored = new StoreWebhook(source.name(), receivedAt, clientIp(ctx), body, null);
+    StoreWebhook unstored = new StoreWebhook(source.name(), receivedAt, clientIp(ctx), body, null, false);
     if (source.onAuthFailure() == AuthFailureMode.ACKNOWLEDGE) {
       answer(ctx, source, unstored, 200, "unauthorized", new JsonObject().put("status", "ignored"), why);
     } else {

@@ -34,9 +34,14 @@ final class GroupCommit<T, R> {
   }
 
   Future<R> submit(T item) {
+    return submit(item, true);
+  }
+
+  /** {@code refusable} false: the item is queued even past the bound (an already acknowledged webhook). */
+  Future<R> submit(T item, boolean refusable) {
     // If Postgres stalls, callers time out but their items would still wait here holding their bodies:
     // past a bound, refuse at once (the webhook gets 503 and the provider retries) rather than grow.
-    if (queue.size() >= maxBatch * MAX_QUEUED_BATCHES) {
+    if (refusable && queue.size() >= maxBatch * MAX_QUEUED_BATCHES) {
       return Future.failedFuture(new IllegalStateException("storage is behind: " + queue.size() + " writes queued"));
     }
     Promise<R> promise = Promise.promise();

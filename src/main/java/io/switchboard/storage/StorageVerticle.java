@@ -101,7 +101,8 @@ public final class StorageVerticle extends VerticleBase {
   }
 
   private void registerConsumers(EventBus bus) {
-    bus.<StoreWebhook>consumer(Bus.STORE_WEBHOOK, m -> Replies.answer(m, webhookCommits::submit));
+    bus.<StoreWebhook>consumer(Bus.STORE_WEBHOOK,
+        m -> Replies.answer(m, webhook -> webhookCommits.submit(webhook, !webhook.acknowledged())));
     bus.<StoreEvents>consumer(Bus.STORE_EVENTS, m -> Replies.answer(m, this::storeEvents));
     bus.<AttemptRecord>consumer(Bus.RECORD_ATTEMPT, m -> Replies.answer(m, attemptCommits::submit));
     bus.<ClaimDeliveries>consumer(Bus.CLAIM_DELIVERIES,

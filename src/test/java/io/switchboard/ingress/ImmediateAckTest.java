@@ -10,8 +10,11 @@ import io.switchboard.support.TestRouter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,10 +43,12 @@ class ImmediateAckTest {
     tree.getJsonObject("storage").put("maxBatchSize", 1);
     TestRouter router = TestRouter.start(vertx, tree);
 
+    // One connection per request, so the whole burst is in flight at once (the default pool holds 5).
+    WebClient client = WebClient.create(vertx, new WebClientOptions(), new PoolOptions().setHttp1MaxSize(BURST));
     List<Future<HttpResponse<Buffer>>> answers = new ArrayList<>();
     for (int i = 0; i < BURST; i++) {
       byte[] body = Fixtures.unique("meta-text-01.json", "burst-" + i);
-      answers.add(router.client.post(router.port, "127.0.0.1", "/webhooks/meta")
+      answers.add(client.post(router.port, "127.0.0.1", "/webhooks/meta")
           .putHeader("content-type", "application/json")
           .putHeader("X-Hub-Signature-256", Fixtures.metaSignature(Fixtures.APP_SECRET, body))
           .sendBuffer(Buffer.buffer(body)));
