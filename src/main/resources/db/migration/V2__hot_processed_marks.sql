@@ -4,16 +4,18 @@
 -- keep room for the new version: the mark is a HOT update, logged as the few changed bytes.
 
 -- The recovery sweep finds unclassified bodies above a watermark instead of through that index: every
--- inbound id at or below it is classified (or invalid). Kept here so a restart, or another instance,
--- starts from it.
+-- inbound id at or below it is classified (or invalid, or a parse error). Kept here so a restart, or another
+-- instance, starts from it. The watermark never passes an id handed out less than storage.recoveryGrace ago
+-- on the database's clock: sample_id is the id sequence's value read at sample_at, and only a sample older
+-- than the grace may cap it, so an insert still in flight (its id is not visible yet) is not skipped.
 CREATE TABLE recovery_watermark (
-  only_row    boolean PRIMARY KEY DEFAULT true CHECK (only_row),
-  inbound_id  bigint  NOT NULL
+  only_row    boolean     PRIMARY KEY DEFAULT true CHECK (only_row),
+  inbound_id  bigint      NOT NULL,
+  sample_id   bigint      NOT NULL,
+  sample_at   timestamptz NOT NULL
 );
-INSERT INTO recovery_watermark (inbound_id)
-SELECT coalesce((SELECT min(id) - 1 FROM inbound_webhooks WHERE status = 'received'),
-                (SELECT max(id) FROM inbound_webhooks),
-                0);
+-- From the start: the first sweeps scan the table once, then the watermark catches up.
+INSERT INTO recovery_watermark (inbound_id, sample_id, sample_at) VALUES (0, 0, '-infinity');
 
 DROP INDEX inbound_webhooks_unprocessed;
 -- Half of each page stays free for the marked versions: with 70, 48% of the marks were HOT under load,

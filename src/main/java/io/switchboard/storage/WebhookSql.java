@@ -37,16 +37,20 @@ final class WebhookSql {
       WHERE w.id = p.id AND w.id = ANY($1::bigint[])""";
 
   /**
-   * Raises the recovery watermark to just below the oldest unclassified row, and never past the newest row
-   * older than the grace: a row above that may belong to an insert still in flight, invisible until it
-   * commits. (An insert in flight longer than the grace has outlived ingress.ackTimeout, so its webhook was
-   * answered 503 and the provider sends it again.)
+   * Raises the recovery watermark to just below the oldest unclassified row, but never past the id sequence
+   * as it stood at least the grace ago (database clock): an id handed out since may belong to an insert still
+   * in flight, invisible until it commits. Each time that sample is old enough it is used and taken again.
    */
   static final String ADVANCE_WATERMARK = """
-      UPDATE recovery_watermark AS r SET inbound_id = greatest(r.inbound_id, least(
-        (SELECT min(id) - 1 FROM inbound_webhooks WHERE id > r.inbound_id AND status = 'received'),
-        (SELECT id FROM inbound_webhooks WHERE received_at < now() - $1 * interval '1 millisecond'
-         ORDER BY received_at DESC LIMIT 1)))
+      UPDATE recovery_watermark AS r SET
+        inbound_id = CASE WHEN r.sample_at < now() - $1 * interval '1 millisecond'
+          THEN greatest(r.inbound_id, least(r.sample_id,
+            (SELECT min(id) - 1 FROM inbound_webhooks WHERE id > r.inbound_id AND status = 'received')))
+          ELSE r.inbound_id END,
+        sample_id = CASE WHEN r.sample_at < now() - $1 * interval '1 millisecond'
+          THEN (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM inbound_webhooks_id_seq)
+          ELSE r.sample_id END,
+        sample_at = CASE WHEN r.sample_at < now() - $1 * interval '1 millisecond' THEN now() ELSE r.sample_at END
       RETURNING inbound_id""";
 
   /** Acknowledged bodies never classified: above the watermark, still 'received', older than the grace. */

@@ -39,8 +39,7 @@ class RecoveryTest {
     Await.until("the lost body classified", Duration.ofSeconds(10), () -> "processed".equals(
         TestPostgres.queryString("SELECT status FROM inbound_webhooks WHERE id = " + lostId)));
     assertEquals(1, TestPostgres.count("SELECT * FROM events WHERE inbound_id = " + lostId));
-    // The watermark never passes the newest row older than the grace (by received_at); the lost row was
-    // backdated, so it is a later webhook that lets the watermark move past it.
+    // A later webhook: the watermark catches up with every id handed out more than the grace ago.
     assertEquals(200, router.postMeta(Fixtures.unique("meta-text-01.json", "later")).statusCode());
     long newest = TestPostgres.queryLong("SELECT max(id) FROM inbound_webhooks");
     Await.until("the watermark past every classified row", Duration.ofSeconds(10),

@@ -41,7 +41,7 @@ public final class TestPostgres {
   public static void reset() {
     port();
     execute("TRUNCATE inbound_webhooks, events, deliveries, delivery_attempts, subscriptions RESTART IDENTITY CASCADE");
-    execute("UPDATE recovery_watermark SET inbound_id = 0");
+    execute("UPDATE recovery_watermark SET inbound_id = 0, sample_id = 0, sample_at = '-infinity'");
   }
 
   public static void execute(String sql) {
