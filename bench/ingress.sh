@@ -106,7 +106,8 @@ start_monitors() { # name pid
 
 declare -A R # results: R[name.key]=value
 
-# CPU time (user + system, in clock ticks) of a process and its children: the JVM, or the embedded Postgres.
+# CPU time (user + system, in clock ticks) of the given processes (the JVM; or every embedded Postgres
+# process, listed before and after a phase: a backend that starts or ends inside it is counted in part).
 cpu_ticks() { # pid...
   local t=0 p s
   for p in "$@"; do

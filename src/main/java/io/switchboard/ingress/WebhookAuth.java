@@ -71,7 +71,13 @@ final class WebhookAuth {
   private static final ThreadLocal<Map<String, Mac>> MACS = ThreadLocal.withInitial(HashMap::new);
 
   static byte[] hmacSha256(String secret, byte[] body) {
-    return MACS.get().computeIfAbsent(secret, WebhookAuth::newMac).doFinal(body);
+    Mac mac = MACS.get().computeIfAbsent(secret, WebhookAuth::newMac);
+    try {
+      return mac.doFinal(body);
+    } catch (RuntimeException e) {
+      mac.reset(); // never leave a half-fed Mac for the next request on this thread
+      throw e;
+    }
   }
 
   private static Mac newMac(String secret) {
