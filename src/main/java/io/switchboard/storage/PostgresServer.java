@@ -67,7 +67,8 @@ final class PostgresServer implements AutoCloseable {
           .setServerConfig("max_connections", "100")
           // Every acknowledged body is WAL: with the default 1 GB a busy router checkpoints every ~30 s, and
           // each checkpoint makes the next touch of every page log a full 8 KB image. Fewer checkpoints,
-          // spread out, at the price of a longer crash recovery (seconds, not minutes).
+          // spread out, at the price of a longer crash recovery: up to ~4 GB of WAL to replay, hence the
+          // generous start-up wait below.
           .setServerConfig("max_wal_size", "4GB")
           .setServerConfig("checkpoint_timeout", "15min")
           // A new 16 MB WAL segment is zero-filled by the backend that needs it, while every commit waits:
@@ -80,7 +81,7 @@ final class PostgresServer implements AutoCloseable {
           // commit's fdatasync behind it (saturation p99 140-235 ms). Asking for write-back every 256 kB
           // keeps the disk busy evenly (p99 10 ms).
           .setServerConfig("backend_flush_after", "256kB")
-          .setPGStartupWait(Duration.ofSeconds(60));
+          .setPGStartupWait(Duration.ofMinutes(5));
       if (port > 0) {
         builder.setPort(port);
       }
