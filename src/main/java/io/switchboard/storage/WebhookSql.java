@@ -45,19 +45,23 @@ final class WebhookSql {
       UPDATE recovery_watermark AS r SET
         inbound_id = CASE WHEN r.sample_at < now() - $1 * interval '1 millisecond'
           THEN greatest(r.inbound_id, least(r.sample_id,
-            (SELECT min(id) - 1 FROM inbound_webhooks WHERE id > r.inbound_id AND status = 'received')))
+            (SELECT min(id) - 1 FROM inbound_webhooks
+             WHERE id > r.inbound_id AND id <= r.sample_id AND status = 'received')))
           ELSE r.inbound_id END,
         sample_id = CASE WHEN r.sample_at < now() - $1 * interval '1 millisecond'
           THEN (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM inbound_webhooks_id_seq)
           ELSE r.sample_id END,
         sample_at = CASE WHEN r.sample_at < now() - $1 * interval '1 millisecond' THEN now() ELSE r.sample_at END
-      RETURNING inbound_id""";
+      RETURNING inbound_id, sample_id""";
 
-  /** Acknowledged bodies never classified: above the watermark, still 'received', older than the grace. */
+  /**
+   * Acknowledged bodies never classified: above the watermark and at most the sequence sample (so the scan
+   * skips the newest rows, which are in flight anyway), still 'received', older than the grace.
+   */
   static final String UNPROCESSED_WEBHOOKS = """
       SELECT id, source, received_at, body
       FROM inbound_webhooks
-      WHERE id > $1 AND status = 'received' AND received_at < now() - $2 * interval '1 millisecond'
+      WHERE id > $1 AND id <= $4 AND status = 'received' AND received_at < now() - $2 * interval '1 millisecond'
       ORDER BY id
       LIMIT $3""";
 
@@ -111,8 +115,11 @@ final class WebhookSql {
   /** Moves the watermark up, then reads the unclassified bodies above it, oldest first. */
   static Future<List<WebhookReceived>> unprocessedWebhooks(SqlClient client, Duration grace, int limit) {
     return client.preparedQuery(ADVANCE_WATERMARK).execute(Tuple.of(grace.toMillis()))
-        .compose(watermark -> client.preparedQuery(UNPROCESSED_WEBHOOKS)
-            .execute(Tuple.of(watermark.iterator().next().getLong(0), grace.toMillis(), limit)))
+        .compose(watermark -> {
+          Row bounds = watermark.iterator().next();
+          return client.preparedQuery(UNPROCESSED_WEBHOOKS)
+              .execute(Tuple.of(bounds.getLong("inbound_id"), grace.toMillis(), limit, bounds.getLong("sample_id")));
+        })
         .map(rows -> {
           List<WebhookReceived> webhooks = new ArrayList<>();
           for (Row row : rows) {
