@@ -5,12 +5,12 @@ import io.switchboard.api.ClassifiedWebhook;
 import io.switchboard.api.ClassifiedWebhooks;
 import io.switchboard.api.ReceivedWebhooks;
 import io.switchboard.api.WebhookReceived;
-import java.util.ArrayList;
-import java.util.List;
 import io.switchboard.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
