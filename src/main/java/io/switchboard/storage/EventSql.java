@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Stores classified events with the deliveries they owe and marks their inbound rows processed, all in the
+ * Stores classified events with the deliveries they owe and the outcome of each inbound body, all in the
  * caller's transaction. Unique keys make it idempotent: a provider's retry, or the recovery sweep
  * classifying a body twice, adds no event and no delivery.
  */
@@ -58,14 +58,14 @@ final class EventSql {
       events.addAll(request.classified().events());
       request.deliveries().forEach(d -> deliveries.add(deliveryRow(d, request.classified().inboundId())));
     }
-    // Events and processed marks are one multi-row statement each (cheaper for Postgres than a row per
+    // Events and outcomes are one multi-row statement each (cheaper for Postgres than a row per
     // execution); deliveries stay a batch because each request needs its own count of new rows.
     Future<?> stored = events.isEmpty()
         ? Future.succeededFuture()
         : connection.preparedQuery(INSERT_EVENTS).execute(eventColumns(events));
     return stored
         .compose(v -> batch(connection, INSERT_DELIVERY, deliveries))
-        .compose(inserted -> connection.preparedQuery(WebhookSql.MARK_PROCESSED).execute(processedColumns(requests))
+        .compose(inserted -> connection.preparedQuery(WebhookSql.RECORD_OUTCOMES).execute(processedColumns(requests))
             .map(v -> newDeliveriesPerRequest(requests, inserted)));
   }
 

@@ -19,10 +19,15 @@ final class RetentionSql {
       DELETE FROM events WHERE id IN (
         SELECT id FROM events WHERE received_at < now() - $1 * interval '1 day' LIMIT $2)""";
 
+  /** Classified (with their outcomes) or invalid bodies only: one still waiting for the parser stays. */
   static final String PURGE_WEBHOOKS = """
-      DELETE FROM inbound_webhooks WHERE id IN (
-        SELECT id FROM inbound_webhooks WHERE received_at < now() - $1 * interval '1 day' AND status <> 'received'
-        LIMIT $2)""";
+      WITH expired AS (
+        SELECT i.id FROM inbound_webhooks i
+        WHERE i.received_at < now() - $1 * interval '1 day'
+          AND (i.status = 'invalid' OR EXISTS (SELECT 1 FROM inbound_outcomes o WHERE o.inbound_id = i.id))
+        LIMIT $2),
+      outcomes AS (DELETE FROM inbound_outcomes WHERE inbound_id IN (SELECT id FROM expired))
+      DELETE FROM inbound_webhooks WHERE id IN (SELECT id FROM expired)""";
 
   private RetentionSql() {}
 

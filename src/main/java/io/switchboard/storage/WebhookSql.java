@@ -17,7 +17,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Queries on {@code inbound_webhooks}: the raw requests, and the sweep that finds unclassified ones. */
+/**
+ * Queries on {@code inbound_webhooks} (the raw requests, append-only) and {@code inbound_outcomes} (what
+ * classification made of them), and the sweep that finds bodies with no outcome.
+ */
 final class WebhookSql {
 
   /** One statement for a whole group: one array per column, rows inserted in array order. */
@@ -29,49 +32,68 @@ final class WebhookSql {
       ORDER BY n
       RETURNING id""";
 
-  /** Marks a whole group processed in one statement: arrays of id, status, error and event count. */
-  static final String MARK_PROCESSED = """
-      UPDATE inbound_webhooks AS w
-      SET status = p.status, error = p.error, event_count = p.event_count, processed_at = now()
-      FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[]) AS p(id, status, error, event_count)
-      WHERE w.id = p.id AND w.id = ANY($1::bigint[])""";
+  /**
+   * What classification made of a whole group, one statement: arrays of inbound id, status, error and event
+   * count. The first outcome stays: a body classified twice (the sweep racing the fast path) is the same.
+   */
+  static final String RECORD_OUTCOMES = """
+      INSERT INTO inbound_outcomes (inbound_id, status, error, event_count, processed_at)
+      SELECT id, status, error, event_count, now()
+      FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[]) AS o(id, status, error, event_count)
+      ON CONFLICT (inbound_id) DO NOTHING""";
+
+  /**
+   * Ids in (%1$s, %2$s] with no outcome, found in the outcomes index alone: reading the body rows instead would
+   * pull just-written pages back in and dirty them again with hint bits. The outcomes side is bounded by the
+   * same range (else the planner may hash the whole table); OFFSET 0 keeps it from probing bodies first.
+   */
+  private static final String WITHOUT_OUTCOME = """
+      SELECT g.id FROM generate_series(%1$s + 1, %2$s) AS g(id)
+      WHERE NOT EXISTS (SELECT 1 FROM inbound_outcomes o
+        WHERE o.inbound_id = g.id AND o.inbound_id > %1$s AND o.inbound_id <= %2$s)
+      OFFSET 0""";
 
   /**
    * Raises the recovery watermark to just below the oldest unclassified row, but never past the id sequence
    * as it stood at least the grace ago (database clock): an id handed out since may belong to an insert still
-   * in flight, invisible until it commits. Each time that sample is old enough it is used and taken again.
+   * in flight, invisible until it commits. Each time that sample is old enough it is used and taken again,
+   * and becomes the end of the range the sweep reads ({@code scan_to}). The body rows are looked up one id
+   * at a time (a scalar subquery), never scanned.
    */
   static final String ADVANCE_WATERMARK = """
       UPDATE recovery_watermark AS r SET
         inbound_id = CASE WHEN r.sample_at < now() - $1 * interval '1 millisecond'
           THEN greatest(r.inbound_id, least(r.sample_id,
-            (SELECT min(id) - 1 FROM inbound_webhooks
-             WHERE id > r.inbound_id AND id <= r.sample_id AND status = 'received')))
+            (SELECT min(c.id) - 1 FROM (%s) AS c
+             WHERE (SELECT i.status FROM inbound_webhooks i WHERE i.id = c.id) = 'received')))
           ELSE r.inbound_id END,
         sample_id = CASE WHEN r.sample_at < now() - $1 * interval '1 millisecond'
           THEN (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM inbound_webhooks_id_seq)
           ELSE r.sample_id END,
-        sample_at = CASE WHEN r.sample_at < now() - $1 * interval '1 millisecond' THEN now() ELSE r.sample_at END
-      RETURNING inbound_id, sample_id""";
+        sample_at = CASE WHEN r.sample_at < now() - $1 * interval '1 millisecond' THEN now() ELSE r.sample_at END,
+        scan_to = CASE WHEN r.sample_at < now() - $1 * interval '1 millisecond' THEN r.sample_id ELSE r.scan_to END
+      RETURNING inbound_id, scan_to""".formatted(WITHOUT_OUTCOME.formatted("r.inbound_id", "r.sample_id"));
 
   /**
-   * Acknowledged bodies never classified: above the watermark and at most the sequence sample (so the scan
-   * skips the newest rows, which are in flight anyway), still 'received', older than the grace.
+   * Acknowledged bodies never classified, oldest first: above the watermark and at most the sample that last
+   * capped it (every id there was handed out more than the grace ago), 'received', no outcome. OFFSET 0 keeps
+   * the lateral lookup a probe by id, whatever the planner thinks of the candidates' count.
    */
   static final String UNPROCESSED_WEBHOOKS = """
-      SELECT id, source, received_at, body
-      FROM inbound_webhooks
-      WHERE id > $1 AND id <= $4 AND status = 'received' AND received_at < now() - $2 * interval '1 millisecond'
-      ORDER BY id
-      LIMIT $3""";
+      SELECT i.id, i.source, i.received_at, i.body
+      FROM (%s) AS c
+      CROSS JOIN LATERAL (SELECT * FROM inbound_webhooks w WHERE w.id = c.id OFFSET 0) AS i
+      WHERE i.status = 'received' AND i.received_at < now() - $2 * interval '1 millisecond'
+      ORDER BY i.id
+      LIMIT $3""".formatted(WITHOUT_OUTCOME.formatted("$1::bigint", "$4::bigint"));
 
   /** The body goes out as bytes and is decoded in Java: convert_from would fail on a body that is not UTF-8. */
   static final String GET_WEBHOOK = """
-      SELECT json_build_object('id', i.id, 'source', i.source, 'status', i.status, 'received_at', i.received_at,
-        'processed_at', i.processed_at, 'error', i.error,
+      SELECT json_build_object('id', i.id, 'source', i.source, 'status', coalesce(o.status, i.status),
+        'received_at', i.received_at, 'processed_at', o.processed_at, 'error', coalesce(o.error, i.error),
         'event_ids', (SELECT coalesce(json_agg(e.id ORDER BY e.id), '[]') FROM events e WHERE e.inbound_id = i.id)
       ) AS item, i.body
-      FROM inbound_webhooks i WHERE i.id = $1""";
+      FROM inbound_webhooks i LEFT JOIN inbound_outcomes o ON o.inbound_id = i.id WHERE i.id = $1""";
 
   private WebhookSql() {}
 
@@ -117,17 +139,23 @@ final class WebhookSql {
     return client.preparedQuery(ADVANCE_WATERMARK).execute(Tuple.of(grace.toMillis()))
         .compose(watermark -> {
           Row bounds = watermark.iterator().next();
-          return client.preparedQuery(UNPROCESSED_WEBHOOKS)
-              .execute(Tuple.of(bounds.getLong("inbound_id"), grace.toMillis(), limit, bounds.getLong("sample_id")));
-        })
-        .map(rows -> {
-          List<WebhookReceived> webhooks = new ArrayList<>();
-          for (Row row : rows) {
-            webhooks.add(new WebhookReceived(row.getLong("id"), row.getString("source"),
-                row.getOffsetDateTime("received_at").toInstant(), row.getBuffer("body").getBytes()));
-          }
-          return webhooks;
+          long from = bounds.getLong("inbound_id");
+          long to = bounds.getLong("scan_to");
+          // Caught up (the usual case): nothing between the watermark and the last sample to read.
+          return from >= to
+              ? Future.succeededFuture(List.<WebhookReceived>of())
+              : client.preparedQuery(UNPROCESSED_WEBHOOKS).execute(Tuple.of(from, grace.toMillis(), limit, to))
+                  .map(WebhookSql::received);
         });
+  }
+
+  private static List<WebhookReceived> received(RowSet<Row> rows) {
+    List<WebhookReceived> webhooks = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      webhooks.add(new WebhookReceived(row.getLong("id"), row.getString("source"),
+          row.getOffsetDateTime("received_at").toInstant(), row.getBuffer("body").getBytes()));
+    }
+    return webhooks;
   }
 
   /**

@@ -85,7 +85,7 @@ class DeliveryFlowTest {
     assertEquals(200, router.postMeta(body).statusCode());
     assertEquals(200, router.postMeta(body).statusCode());
     Await.until("both inbound rows processed", WAIT,
-        () -> TestPostgres.count("SELECT * FROM inbound_webhooks WHERE status = 'processed'") == 2);
+        () -> TestPostgres.count("SELECT * FROM inbound_outcomes WHERE status = 'processed'") == 2);
     Await.until("the delivery finished", WAIT,
         () -> TestPostgres.count("SELECT * FROM deliveries WHERE status = 'succeeded'") == 1);
     assertEquals(1, TestPostgres.count("SELECT * FROM events"));

@@ -27,7 +27,7 @@ class RecoveryTest {
   void classifiesLostBodies(Vertx vertx) {
     TestRouter router = routerAfterOneWebhook(vertx, "first");
     Await.until("the first webhook classified", Duration.ofSeconds(10),
-        () -> TestPostgres.count("SELECT * FROM inbound_webhooks WHERE status = 'processed'") == 1);
+        () -> TestPostgres.count("SELECT * FROM inbound_outcomes WHERE status = 'processed'") == 1);
 
     // What a crash right after the commit leaves behind: a 'received' row nobody is classifying.
     String lost = new String(Fixtures.unique("meta-text-01.json", "lost"), StandardCharsets.UTF_8);
@@ -37,7 +37,7 @@ class RecoveryTest {
         RETURNING id""".formatted(lost));
 
     Await.until("the lost body classified", Duration.ofSeconds(10), () -> "processed".equals(
-        TestPostgres.queryString("SELECT status FROM inbound_webhooks WHERE id = " + lostId)));
+        TestPostgres.queryString("SELECT status FROM inbound_outcomes WHERE inbound_id = " + lostId)));
     assertEquals(1, TestPostgres.count("SELECT * FROM events WHERE inbound_id = " + lostId));
     // A later webhook: the watermark catches up with every id handed out more than the grace ago.
     assertEquals(200, router.postMeta(Fixtures.unique("meta-text-01.json", "later")).statusCode());
@@ -62,7 +62,7 @@ class RecoveryTest {
     Await.until("the later webhook 3 s old", Duration.ofSeconds(10), () -> TestPostgres.count(
         "SELECT * FROM inbound_webhooks WHERE id > %d AND received_at < now() - interval '3 seconds'".formatted(held)) == 1);
     assertEquals(held - 1, TestPostgres.queryLong("SELECT inbound_id FROM recovery_watermark"));
-    assertEquals("received", TestPostgres.queryString("SELECT status FROM inbound_webhooks WHERE id = " + held));
+    assertEquals(0, TestPostgres.count("SELECT * FROM inbound_outcomes WHERE inbound_id = " + held));
   }
 
   /** A fresh database and router that has acknowledged one webhook. */

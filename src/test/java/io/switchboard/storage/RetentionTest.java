@@ -41,6 +41,8 @@ class RetentionTest {
     JsonObject deleted = Await.result(vertx.eventBus().<JsonObject>request(Bus.PURGE_EXPIRED, null)).body();
     assertEquals(new JsonObject().put("deliveries", 1).put("events", 1).put("inbound_webhooks", 1), deleted);
     assertEquals(1, TestPostgres.count("SELECT * FROM inbound_webhooks"));
+    assertEquals(1, TestPostgres.count("SELECT * FROM inbound_outcomes WHERE inbound_id = 2"));
+    assertEquals(1, TestPostgres.count("SELECT * FROM inbound_outcomes"));
     assertEquals(1, TestPostgres.count("SELECT * FROM events"));
     assertEquals(1, TestPostgres.count("SELECT * FROM deliveries WHERE inbound_id = 2"));
     assertEquals(1, TestPostgres.count("SELECT * FROM delivery_attempts"));

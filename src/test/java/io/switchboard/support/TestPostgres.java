@@ -40,8 +40,8 @@ public final class TestPostgres {
   /** Empties every table so each test starts from nothing. */
   public static void reset() {
     port();
-    execute("TRUNCATE inbound_webhooks, events, deliveries, delivery_attempts, subscriptions RESTART IDENTITY CASCADE");
-    execute("UPDATE recovery_watermark SET inbound_id = 0, sample_id = 0, sample_at = '-infinity'");
+    execute("TRUNCATE inbound_webhooks, inbound_outcomes, events, deliveries, delivery_attempts, subscriptions RESTART IDENTITY CASCADE");
+    execute("UPDATE recovery_watermark SET inbound_id = 0, sample_id = 0, sample_at = '-infinity', scan_to = 0");
   }
 
   public static void execute(String sql) {
