@@ -83,6 +83,7 @@ public final class Switchboard {
         .compose(id -> vertx.deployVerticle(new DeliveryVerticle(config.delivery(), config.subscriptions(), meters)))
         .compose(id -> vertx.deployVerticle(() -> new IngressVerticle(config, recent, meters),
             new DeploymentOptions().setInstances(loops)))
-        .mapEmpty();
+        .<Void>mapEmpty()
+        .onSuccess(v -> vertx.eventBus().publish(Bus.PIPELINE_DEPLOYED, null));
   }
 }

@@ -19,7 +19,7 @@ public final class Bus {
   public static final String WEBHOOKS_RECEIVED = "switchboard.webhooks.received";
   /** {@link ClassifiedWebhooks}: the events of those bodies, for delivery to plan. */
   public static final String WEBHOOKS_CLASSIFIED = "switchboard.webhooks.classified";
-  /** {@link StoreEvents} → {@code Integer} count of new deliveries; each webhook's events, deliveries and status commit together. */
+  /** {@link StoreEvents} → {@code Integer} count of new deliveries; each webhook's events, deliveries and outcome commit together. */
   public static final String STORE_EVENTS = "switchboard.storage.store-events";
   /** {@link SubscriptionSet} of config subscriptions → {@link SubscriptionSet} of every stored subscription. */
   public static final String SYNC_SUBSCRIPTIONS = "switchboard.storage.sync-subscriptions";
@@ -35,6 +35,11 @@ public final class Bus {
   public static final String CONFIG_SUBSCRIPTIONS_CHANGED = "switchboard.config.subscriptions-changed";
   /** {@code null} after any subscription row changes → {@code null} once delivery uses the new set (or published, no reply). */
   public static final String SUBSCRIPTIONS_CHANGED = "switchboard.subscriptions.changed";
+  /**
+   * {@code null}, published once every verticle is deployed: storage's first recovery sweep waits for it, as
+   * bodies it re-sends before the parser and delivery listen would go nowhere.
+   */
+  public static final String PIPELINE_DEPLOYED = "switchboard.pipeline.deployed";
   /** {@code null} → {@code null} once a trivial query succeeds (readiness). */
   public static final String STORAGE_PING = "switchboard.storage.ping";
 

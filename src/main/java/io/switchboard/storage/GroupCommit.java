@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
+import java.util.function.Predicate;
 
 /**
  * Turns many small writes into few transactions: requests queue while a batch is being written, and the
@@ -21,14 +22,25 @@ final class GroupCommit<T, R> {
 
   private final int maxBatch;
   private final int maxInFlight;
+  private final Predicate<Throwable> isolateFailures;
   private final Function<List<T>, Future<List<R>>> writer;
   private final IntConsumer batchSizes;
   private final ArrayDeque<Pending<T, R>> queue = new ArrayDeque<>();
   private int inFlight;
 
   GroupCommit(int maxBatch, int maxInFlight, IntConsumer batchSizes, Function<List<T>, Future<List<R>>> writer) {
+    this(maxBatch, maxInFlight, e -> false, batchSizes, writer);
+  }
+
+  /**
+   * A batch that fails with an error {@code isolateFailures} accepts is written again one item at a time, so
+   * an item Postgres refuses fails alone instead of taking the rest of its group with it, batch after batch.
+   */
+  GroupCommit(int maxBatch, int maxInFlight, Predicate<Throwable> isolateFailures, IntConsumer batchSizes,
+      Function<List<T>, Future<List<R>>> writer) {
     this.maxBatch = maxBatch;
     this.maxInFlight = maxInFlight;
+    this.isolateFailures = isolateFailures;
     this.batchSizes = batchSizes;
     this.writer = writer;
   }
@@ -62,14 +74,28 @@ final class GroupCommit<T, R> {
     }
     inFlight++;
     batchSizes.accept(batch.size());
+    write(batch).onComplete(done -> {
+      inFlight--;
+      flush();
+    });
+  }
+
+  /** Writes one batch and settles its promises; never fails itself. */
+  private Future<Void> write(List<Pending<T, R>> batch) {
     Future<List<R>> written;
     try {
       written = writer.apply(batch.stream().map(Pending::item).toList());
     } catch (RuntimeException e) {
       written = Future.failedFuture(e);
     }
-    written.onComplete(result -> {
-      inFlight--;
+    return written.transform(result -> {
+      if (result.failed() && batch.size() > 1 && isolateFailures.test(result.cause())) {
+        Future<Void> alone = Future.succeededFuture();
+        for (Pending<T, R> pending : batch) {
+          alone = alone.compose(v -> write(List.of(pending)));
+        }
+        return alone;
+      }
       for (int i = 0; i < batch.size(); i++) {
         if (result.succeeded()) {
           batch.get(i).promise().complete(result.result().get(i));
@@ -77,7 +103,7 @@ final class GroupCommit<T, R> {
           batch.get(i).promise().fail(result.cause());
         }
       }
-      flush();
+      return Future.succeededFuture();
     });
   }
 }

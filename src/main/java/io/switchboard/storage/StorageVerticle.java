@@ -20,6 +20,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.util.ArrayList;
@@ -81,7 +82,10 @@ public final class StorageVerticle extends VerticleBase {
               rows -> WebhookSql.insertWebhooks(pool, rows).onSuccess(ids -> announce(rows, ids)));
           // Likewise for events: one write in flight doubles the groups (19 -> 34 webhooks at saturation) and
           // cuts both sides' cost per webhook (JVM 50 -> 46 µs, Postgres 60 -> 56 µs).
-          eventCommits = new GroupCommit<>(batch, 1, size -> meters.storageBatch("events", size),
+          // A group Postgres refuses is retried webhook by webhook: one bad body (or a delivery for a subscription
+          // deleted meanwhile) must not hold back the bodies beside it. Not on a lost connection: all would fail.
+          eventCommits = new GroupCommit<>(batch, 1, PgException.class::isInstance,
+              size -> meters.storageBatch("events", size),
               rows -> relaxedPool.withTransaction(c -> EventSql.storeEvents(c, rows)));
           attemptCommits = new GroupCommit<>(batch, 2, size -> meters.storageBatch("attempts", size),
               rows -> relaxedPool.withTransaction(c -> DeliverySql.recordAttempts(c, rows)));
@@ -94,10 +98,7 @@ public final class StorageVerticle extends VerticleBase {
           return null;
         })
         .compose(v -> pool.query("SELECT 1").execute())
-        .onSuccess(v -> {
-          recoverUnprocessed();
-          purgeExpired();
-        });
+        .onSuccess(v -> purgeExpired());
   }
 
   private void registerConsumers(EventBus bus) {
@@ -113,6 +114,7 @@ public final class StorageVerticle extends VerticleBase {
     bus.<Long>consumer(Bus.DISABLE_SUBSCRIPTION,
         m -> Replies.answer(m, id -> SubscriptionSql.disableSubscription(pool, id)));
     bus.<Void>consumer(Bus.PURGE_EXPIRED, m -> Replies.answer(m, v -> purgeExpired()));
+    bus.<Void>consumer(Bus.PIPELINE_DEPLOYED, m -> recoverUnprocessed());
     bus.<Void>consumer(Bus.STORAGE_PING, m -> Replies.answer(m, v -> pool.query("SELECT 1").execute().mapEmpty()));
   }
 

@@ -7,9 +7,12 @@ import io.switchboard.support.Fixtures;
 import io.switchboard.support.TestPostgres;
 import io.switchboard.support.TestRouter;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,12 +32,7 @@ class RecoveryTest {
     Await.until("the first webhook classified", Duration.ofSeconds(10),
         () -> TestPostgres.count("SELECT * FROM inbound_outcomes WHERE status = 'processed'") == 1);
 
-    // What a crash right after the commit leaves behind: a 'received' row nobody is classifying.
-    String lost = new String(Fixtures.unique("meta-text-01.json", "lost"), StandardCharsets.UTF_8);
-    long lostId = TestPostgres.queryLong("""
-        INSERT INTO inbound_webhooks (source, received_at, status, body)
-        VALUES ('meta', now() - interval '1 minute', 'received', convert_to($json$%s$json$, 'UTF8'))
-        RETURNING id""".formatted(lost));
+    long lostId = insertLost(new String(Fixtures.unique("meta-text-01.json", "lost"), StandardCharsets.UTF_8));
 
     Await.until("the lost body classified", Duration.ofSeconds(10), () -> "processed".equals(
         TestPostgres.queryString("SELECT status FROM inbound_outcomes WHERE inbound_id = " + lostId)));
@@ -63,6 +61,43 @@ class RecoveryTest {
         "SELECT * FROM inbound_webhooks WHERE id > %d AND received_at < now() - interval '3 seconds'".formatted(held)) == 1);
     assertEquals(held - 1, TestPostgres.queryLong("SELECT inbound_id FROM recovery_watermark"));
     assertEquals(0, TestPostgres.count("SELECT * FROM inbound_outcomes WHERE inbound_id = " + held));
+  }
+
+  @Test
+  @DisplayName("a body Postgres refuses fails alone: the bodies recovered in the same group are classified")
+  void refusedBodyFailsAlone(Vertx vertx) {
+    TestPostgres.reset();
+    // Postgres refuses the events of one body (as it would a value it cannot store).
+    TestPostgres.execute("ALTER TABLE events ADD CONSTRAINT refuse_poison CHECK (payload::text NOT LIKE '%POISON%')");
+    try {
+      List<Long> lost = new ArrayList<>();
+      for (String suffix : List.of("lost-1", "lost-2", "POISON", "lost-3", "lost-4")) {
+        lost.add(insertLost(new String(Fixtures.unique("meta-text-01.json", suffix), StandardCharsets.UTF_8)));
+      }
+      // A sequence sample old enough, so the sweep at start-up reads them all and sends them in one message;
+      // the next sweep is a minute away, so only isolation within that group can classify the others.
+      TestPostgres.execute("UPDATE recovery_watermark SET sample_id = %d, sample_at = now() - interval '1 hour'"
+          .formatted(lost.get(4)));
+      JsonObject tree = TestRouter.baseConfig();
+      tree.getJsonObject("storage").put("recoveryInterval", "60s");
+      TestRouter.start(vertx, tree);
+
+      Await.until("every other lost body classified", Duration.ofSeconds(10), () -> TestPostgres.count(
+          "SELECT * FROM inbound_outcomes WHERE inbound_id IN (%d, %d, %d, %d)".formatted(
+              lost.get(0), lost.get(1), lost.get(3), lost.get(4))) == 4);
+      assertEquals(4, TestPostgres.count("SELECT * FROM events"));
+      assertEquals(0, TestPostgres.count("SELECT * FROM inbound_outcomes WHERE inbound_id = " + lost.get(2)));
+    } finally {
+      TestPostgres.execute("ALTER TABLE events DROP CONSTRAINT refuse_poison");
+    }
+  }
+
+  /** What a crash right after the commit leaves behind: a 'received' row, older than the grace, no outcome. */
+  private static long insertLost(String body) {
+    return TestPostgres.queryLong("""
+        INSERT INTO inbound_webhooks (source, received_at, status, body)
+        VALUES ('meta', now() - interval '1 minute', 'received', convert_to($json$%s$json$, 'UTF8'))
+        RETURNING id""".formatted(body));
   }
 
   /** A fresh database and router that has acknowledged one webhook. */
