@@ -12,13 +12,17 @@
 # Every request is the same realistic Meta webhook, signed with the source's app secret. Afterwards it counts
 # the rows in inbound_webhooks of the durable run against the 200s the load generators saw.
 # Environment: WARMUP=60 FIXED_WARMUP=10 MEASURE=20 THREADS=2 CONNECTIONS=64 RATE=5000 FIXED_CONNECTIONS=64
+#   DISTINCT=1 gives every request its own message id, signed per request (by wrk through libcrypto, by
+#   FixedRateLoad in Java): Switchboard then stores a new event per webhook, as with real traffic, and the
+#   load generators spend a few µs more per request, on the same cores. Default 0: one body, so after the
+#   first request the events insert is an ON CONFLICT skip (cheaper for Postgres than real traffic).
 #   PROFILE=1 records JFR of the durable saturation run into target/bench-durable.jfr; KEEP=1 keeps the work dir.
 # Ports (127.0.0.1 only): SB_PORT=18080 BARE_PORT=18081 PG_PORT=15433.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WARMUP=${WARMUP:-60} FIXED_WARMUP=${FIXED_WARMUP:-10} MEASURE=${MEASURE:-20} THREADS=${THREADS:-2} CONNECTIONS=${CONNECTIONS:-64}
-RATE=${RATE:-5000} FIXED_CONNECTIONS=${FIXED_CONNECTIONS:-64}
+RATE=${RATE:-5000} FIXED_CONNECTIONS=${FIXED_CONNECTIONS:-64} DISTINCT=${DISTINCT:-0}
 SB_PORT=${SB_PORT:-18080} BARE_PORT=${BARE_PORT:-18081} PG_PORT=${PG_PORT:-15433}
 SECRET=bench-app-secret
 WORK=$(mktemp -d /tmp/switchboard-bench.XXXXXX)
@@ -72,7 +76,7 @@ CP="$JAR:$WORK/classes"
 # A realistic body: a Meta text message envelope; signed the way Meta signs it (HMAC-SHA256 of the raw bytes).
 BODY="$ROOT/bench/payload.json"
 SIGNATURE="sha256=$(openssl dgst -sha256 -hmac "$SECRET" -r < "$BODY" | cut -d' ' -f1)"
-export BENCH_BODY_FILE="$BODY" BENCH_SIGNATURE="$SIGNATURE"
+export BENCH_BODY_FILE="$BODY" BENCH_SIGNATURE="$SIGNATURE" BENCH_SECRET="$SECRET" BENCH_DISTINCT="$DISTINCT"
 
 wait_http() { # url seconds
   for _ in $(seq 1 $(($2 * 4))); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.25; done
@@ -199,10 +203,12 @@ count_rows() { # name
   R[$1.rows]=$($q 'SELECT count(*) FROM inbound_webhooks')
   R[$1.oks]=$(( R[$1.warmup.requests] - R[$1.warmup.non2xx] + R[$1.sat.requests] - R[$1.sat.non2xx] + R[$1.fixed.ok200] ))
   for _ in $(seq 1 60); do
-    R[$1.unclassified]=$($q "SELECT count(*) FROM inbound_webhooks WHERE status = 'received'")
+    R[$1.unclassified]=$($q "SELECT count(*) FROM inbound_webhooks i WHERE status = 'received'
+      AND NOT EXISTS (SELECT 1 FROM inbound_outcomes o WHERE o.inbound_id = i.id)")
     [ "${R[$1.unclassified]}" = 0 ] && break; sleep 1
   done
   R[$1.lost_lines]=$(grep -c 'LOST webhook' "$WORK/$1.log" || true)
+  R[$1.events]=$($q 'SELECT count(*) FROM events')
 }
 
 start_switchboard durable durable
@@ -220,6 +226,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f%%", 100 * a / b}'; }
 echo
 echo "machine: $(nproc) cores, $(free -h | awk '/^Mem:/ {print $2}') RAM, $(java -version 2>&1 | head -1)"
 echo "load: wrk -t$THREADS -c$CONNECTIONS, ${WARMUP}s warm-up + ${MEASURE}s; fixed rate $RATE/s over $FIXED_CONNECTIONS connections, ${FIXED_WARMUP}s warm-up + ${MEASURE}s"
+echo "bodies: $([ "$DISTINCT" = 1 ] && echo "a new message id per request, signed per request (DISTINCT=1)" || echo "one body for every request (DISTINCT=0)")"
 echo "postgres (durable run): fsync=${R[durable.fsync]} synchronous_commit=${R[durable.sync]}"
 echo
 printf '| %-20s | %9s | %6s | %8s | %8s | %9s | %11s | %11s | %12s | %7s | %8s | %9s |\n' \
@@ -245,5 +252,5 @@ for s in durable immediate; do
   rows=${R[$s.rows]} oks=${R[$s.oks]}
   echo "$s: 200s seen by the load generators=$oks, rows in inbound_webhooks=$rows" \
     "($([ "$rows" -ge "$oks" ] && echo "OK: nothing acknowledged is missing; $((rows - oks)) extra rows were in flight when the load stopped" || echo "FAIL: $((oks - rows)) acknowledged webhooks are missing")," \
-    "'LOST webhook' log lines=${R[$s.lost_lines]}, still unclassified after the load (waited up to 60 s)=${R[$s.unclassified]}"
+    "'LOST webhook' log lines=${R[$s.lost_lines]}, still unclassified after the load (waited up to 60 s)=${R[$s.unclassified]}, events stored=${R[$s.events]}"
 done
