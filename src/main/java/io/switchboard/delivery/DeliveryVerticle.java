@@ -11,6 +11,7 @@ import io.switchboard.api.DeliveryJob;
 import io.switchboard.api.PlannedDelivery;
 import io.switchboard.api.PlannedWebhook;
 import io.switchboard.api.ReleaseDeliveries;
+import io.switchboard.api.ReplyCodes;
 import io.switchboard.api.SendTest;
 import io.switchboard.api.StoreEvents;
 import io.switchboard.api.StoredSubscription;
@@ -72,7 +73,9 @@ public final class DeliveryVerticle extends VerticleBase {
         new PoolOptions().setHttp1MaxSize(100));
     sender = new Sender(vertx, client, config);
     return loadSubscriptions().map(v -> {
-      vertx.eventBus().<ClassifiedWebhooks>consumer(Bus.WEBHOOKS_CLASSIFIED, m -> plan(m.body()));
+      vertx.eventBus().<ClassifiedWebhooks>consumer(Bus.WEBHOOKS_CLASSIFIED, m -> plan(m.body())
+          .onSuccess(m::reply)
+          .onFailure(e -> m.fail(ReplyCodes.STORAGE_UNAVAILABLE, e.getMessage())));
       // Replies once the new set is in use, so the management API can answer after it takes effect.
       vertx.eventBus().consumer(Bus.SUBSCRIPTIONS_CHANGED, m -> reloadSubscriptions().onComplete(r -> m.reply(null)));
       vertx.eventBus().<SubscriptionSet>consumer(Bus.CONFIG_SUBSCRIPTIONS_CHANGED, m -> {
@@ -149,8 +152,8 @@ public final class DeliveryVerticle extends VerticleBase {
     endpoints.values().forEach(this::claim);
   }
 
-  /** Deliveries are stored with their events in one commit; only then is anything sent. */
-  private void plan(ClassifiedWebhooks classified) {
+  /** Deliveries are stored with their events in one commit; only then is anything sent. Yields the new deliveries. */
+  private Future<Integer> plan(ClassifiedWebhooks classified) {
     List<PlannedWebhook> planned = new ArrayList<>(classified.webhooks().size());
     Set<Long> subscriptions = new HashSet<>();
     for (ClassifiedWebhook webhook : classified.webhooks()) {
@@ -158,11 +161,12 @@ public final class DeliveryVerticle extends VerticleBase {
       deliveries.forEach(d -> subscriptions.add(d.subscriptionId()));
       planned.add(new PlannedWebhook(webhook, deliveries));
     }
-    vertx.eventBus().<Integer>request(Bus.STORE_EVENTS, new StoreEvents(planned))
-        .onSuccess(reply -> {
+    return vertx.eventBus().<Integer>request(Bus.STORE_EVENTS, new StoreEvents(planned))
+        .map(reply -> {
           if (reply.body() > 0) {
             subscriptions.stream().map(endpoints::get).filter(e -> e != null).forEach(this::claim);
           }
+          return reply.body();
         })
         .onFailure(e -> LOG.warn("storing events failed for {} webhooks from inboundId={}; the recovery sweep will"
             + " retry: {}", planned.size(), classified.webhooks().isEmpty() ? null

@@ -123,10 +123,12 @@ final class WebhookHandler {
   private void answer(RoutingContext ctx, Source source, StoreWebhook webhook, int status, String outcome,
       JsonObject body, String authFailure) {
     meters.ingressRequest(source.name(), outcome);
-    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.toBuffer());
+    // Into the ring before the answer: a client that sends its next request on another connection (another
+    // event loop) as soon as it has this answer must find this one listed first.
     recent.add(webhook.receivedAt(), source.name(), "POST", webhook.clientIp(), ctx.request().headers(),
         webhook.body(), authFailure == null ? "ok" : "failed: " + authFailure, status,
         outcome + (body.containsKey("inbound_id") ? " inbound_id=" + body.getValue("inbound_id") : ""));
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.toBuffer());
   }
 
   static String clientIp(RoutingContext ctx) {

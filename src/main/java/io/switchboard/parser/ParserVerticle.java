@@ -4,10 +4,12 @@ import io.switchboard.api.Bus;
 import io.switchboard.api.ClassifiedWebhook;
 import io.switchboard.api.ClassifiedWebhooks;
 import io.switchboard.api.ReceivedWebhooks;
+import io.switchboard.api.ReplyCodes;
 import io.switchboard.api.WebhookReceived;
 import io.switchboard.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,16 +31,20 @@ public final class ParserVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    consumer = vertx.eventBus().consumer(Bus.WEBHOOKS_RECEIVED, message -> classifyAll(message.body()));
+    consumer = vertx.eventBus().consumer(Bus.WEBHOOKS_RECEIVED, this::classifyAll);
     return consumer.completion();
   }
 
-  private void classifyAll(ReceivedWebhooks received) {
-    List<ClassifiedWebhook> classified = new ArrayList<>(received.webhooks().size());
-    for (WebhookReceived webhook : received.webhooks()) {
+  /** Answers (when asked, as the recovery sweep does) once delivery has stored the batch's events. */
+  private void classifyAll(Message<ReceivedWebhooks> message) {
+    List<WebhookReceived> received = message.body().webhooks();
+    List<ClassifiedWebhook> classified = new ArrayList<>(received.size());
+    for (WebhookReceived webhook : received) {
       classified.add(classify(webhook));
     }
-    vertx.eventBus().send(Bus.WEBHOOKS_CLASSIFIED, new ClassifiedWebhooks(classified));
+    vertx.eventBus().<Integer>request(Bus.WEBHOOKS_CLASSIFIED, new ClassifiedWebhooks(classified))
+        .onSuccess(stored -> message.reply(stored.body()))
+        .onFailure(e -> message.fail(ReplyCodes.STORAGE_UNAVAILABLE, e.getMessage()));
   }
 
   private ClassifiedWebhook classify(WebhookReceived webhook) {

@@ -16,6 +16,7 @@ import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
@@ -37,6 +38,7 @@ public final class StorageVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(StorageVerticle.class);
   private static final int RECOVERY_BATCH = 500;
+  private static final long RECOVERY_TIMEOUT_MS = 60_000;
   private static final long PENDING_REFRESH_MILLIS = 5_000;
   private static final long RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -52,6 +54,8 @@ public final class StorageVerticle extends VerticleBase {
   private long recoveryTimer = -1;
   private long pendingTimer = -1;
   private long retentionTimer = -1;
+  private boolean sweeping;
+  private final DeliveryOptions recoveryOptions = new DeliveryOptions().setSendTimeout(RECOVERY_TIMEOUT_MS);
 
   public StorageVerticle(SwitchboardConfig.Storage config, Meters meters) {
     this.config = config;
@@ -166,14 +170,29 @@ public final class StorageVerticle extends VerticleBase {
    * ack) go back to the parser. The grace period leaves bodies that are in flight right now alone.
    */
   private void recoverUnprocessed() {
+    if (sweeping) {
+      return;
+    }
+    sweeping = true;
     WebhookSql.unprocessedWebhooks(pool, config.recoveryGrace(), RECOVERY_BATCH)
-        .onSuccess(webhooks -> {
+        .compose(webhooks -> {
           if (webhooks.isEmpty()) {
-            return;
+            return Future.succeededFuture(false);
           }
           LOG.info("recovering unclassified webhooks count={} firstInboundId={}", webhooks.size(),
               webhooks.get(0).inboundId());
-          vertx.eventBus().send(Bus.WEBHOOKS_RECEIVED, new ReceivedWebhooks(webhooks));
+          // The reply comes once the batch's events are stored (parser and delivery answer in turn), so one
+          // recovered batch is in the pipeline at a time.
+          return vertx.eventBus().request(Bus.WEBHOOKS_RECEIVED, new ReceivedWebhooks(webhooks), recoveryOptions)
+              .map(stored -> webhooks.size() == RECOVERY_BATCH);
+        })
+        .onComplete(done -> sweeping = false)
+        .onSuccess(full -> {
+          // A full batch means a backlog (a crash, an outage, an overload that outran classification): the
+          // next sweep follows at once instead of an interval later, so it drains at the pipeline's speed.
+          if (full) {
+            recoverUnprocessed();
+          }
         })
         .onFailure(e -> LOG.warn("recovery sweep failed, next try in {}: {}", config.recoveryInterval(), e.getMessage()));
   }

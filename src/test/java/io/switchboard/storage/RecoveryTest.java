@@ -74,13 +74,9 @@ class RecoveryTest {
       for (String suffix : List.of("lost-1", "lost-2", "POISON", "lost-3", "lost-4")) {
         lost.add(insertLost(new String(Fixtures.unique("meta-text-01.json", suffix), StandardCharsets.UTF_8)));
       }
-      // A sequence sample old enough, so the sweep at start-up reads them all and sends them in one message;
-      // the next sweep is a minute away, so only isolation within that group can classify the others.
-      TestPostgres.execute("UPDATE recovery_watermark SET sample_id = %d, sample_at = now() - interval '1 hour'"
-          .formatted(lost.get(4)));
-      JsonObject tree = TestRouter.baseConfig();
-      tree.getJsonObject("storage").put("recoveryInterval", "60s");
-      TestRouter.start(vertx, tree);
+      // The sweep at start-up sends them all in one message; only isolation within that group can classify
+      // the others before the next sweep.
+      startWithOneSweep(vertx, lost.get(4));
 
       Await.until("every other lost body classified", Duration.ofSeconds(10), () -> TestPostgres.count(
           "SELECT * FROM inbound_outcomes WHERE inbound_id IN (%d, %d, %d, %d)".formatted(
@@ -90,6 +86,34 @@ class RecoveryTest {
     } finally {
       TestPostgres.execute("ALTER TABLE events DROP CONSTRAINT refuse_poison");
     }
+  }
+
+  @Test
+  @DisplayName("a backlog bigger than one sweep drains at once, not one batch per recovery interval")
+  void backlogDrains(Vertx vertx) {
+    TestPostgres.reset();
+    // 1 500 acknowledged, never classified bodies (three sweeps' worth), as a crash under load leaves them.
+    String body = new String(Fixtures.unique("meta-text-01.json", "backlog"), StandardCharsets.UTF_8);
+    TestPostgres.execute("""
+        INSERT INTO inbound_webhooks (source, received_at, status, body)
+        SELECT 'meta', now() - interval '1 minute', 'received', convert_to($json$%s$json$, 'UTF8')
+        FROM generate_series(1, 1500)""".formatted(body));
+    startWithOneSweep(vertx, TestPostgres.queryLong("SELECT max(id) FROM inbound_webhooks"));
+
+    Await.until("the whole backlog classified", Duration.ofSeconds(20),
+        () -> TestPostgres.count("SELECT * FROM inbound_outcomes") == 1500);
+  }
+
+  /**
+   * Starts a router whose first sweep (at start-up) reads every lost body up to {@code newestId}, and whose
+   * next periodic sweep is a minute away: a sequence sample old enough is already there.
+   */
+  private static void startWithOneSweep(Vertx vertx, long newestId) {
+    TestPostgres.execute("UPDATE recovery_watermark SET sample_id = %d, sample_at = now() - interval '1 hour'"
+        .formatted(newestId));
+    JsonObject tree = TestRouter.baseConfig();
+    tree.getJsonObject("storage").put("recoveryInterval", "60s");
+    TestRouter.start(vertx, tree);
   }
 
   /** What a crash right after the commit leaves behind: a 'received' row, older than the grace, no outcome. */
