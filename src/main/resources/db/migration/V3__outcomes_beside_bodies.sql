@@ -14,12 +14,11 @@ INSERT INTO inbound_outcomes (inbound_id, status, error, event_count, processed_
 SELECT id, status, error, coalesce(event_count, 0), coalesce(processed_at, received_at)
 FROM inbound_webhooks WHERE status IN ('processed', 'parse_error');
 
--- A body row now says only how it arrived: 'received' (authenticated JSON, to classify) or 'invalid' (kept,
--- never classified; error says why). Rewrites the classified rows once.
-UPDATE inbound_webhooks SET status = 'received', error = NULL WHERE status IN ('processed', 'parse_error');
+-- New body rows say only how they arrived: 'received' (authenticated JSON, to classify) or 'invalid' (kept,
+-- never classified; error says why). Rows classified before this migration keep 'processed' or
+-- 'parse_error': every reader asks inbound_outcomes first, and rewriting every body row here would hold
+-- the table locked for as long as that takes. Dropping columns rewrites nothing.
 ALTER TABLE inbound_webhooks
-  DROP CONSTRAINT inbound_webhooks_status_check,
-  ADD CONSTRAINT inbound_webhooks_status_check CHECK (status IN ('received', 'invalid')),
   DROP COLUMN event_count,
   DROP COLUMN processed_at;
 -- Nothing updates a body row any more: pages are filled (V2 left half of each free for the marks).

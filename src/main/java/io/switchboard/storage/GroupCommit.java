@@ -97,10 +97,11 @@ final class GroupCommit<T, R> {
         return alone;
       }
       for (int i = 0; i < batch.size(); i++) {
-        if (result.succeeded()) {
+        if (result.succeeded() && i < result.result().size()) {
           batch.get(i).promise().complete(result.result().get(i));
         } else {
-          batch.get(i).promise().fail(result.cause());
+          batch.get(i).promise().fail(result.succeeded()
+              ? new IllegalStateException("the writer returned fewer results than items") : result.cause());
         }
       }
       return Future.succeededFuture();

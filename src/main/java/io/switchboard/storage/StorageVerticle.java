@@ -26,6 +26,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,8 +88,9 @@ public final class StorageVerticle extends VerticleBase {
           // Likewise for events: one write in flight doubles the groups (19 -> 34 webhooks at saturation) and
           // cuts both sides' cost per webhook (JVM 50 -> 46 µs, Postgres 60 -> 56 µs).
           // A group Postgres refuses is retried webhook by webhook: one bad body (or a delivery for a subscription
-          // deleted meanwhile) must not hold back the bodies beside it. Not on a lost connection: all would fail.
-          eventCommits = new GroupCommit<>(batch, 1, PgException.class::isInstance,
+          // deleted meanwhile) must not hold back the bodies beside it. Only for errors in the data (SQLSTATE
+          // classes 22, 23): on a lost connection or a server going down every retry would fail as well.
+          eventCommits = new GroupCommit<>(batch, 1, StorageVerticle::refusedData,
               size -> meters.storageBatch("events", size),
               rows -> relaxedPool.withTransaction(c -> EventSql.storeEvents(c, rows)));
           attemptCommits = new GroupCommit<>(batch, 2, size -> meters.storageBatch("attempts", size),
@@ -175,26 +177,45 @@ public final class StorageVerticle extends VerticleBase {
     }
     sweeping = true;
     WebhookSql.unprocessedWebhooks(pool, config.recoveryGrace(), RECOVERY_BATCH)
-        .compose(webhooks -> {
-          if (webhooks.isEmpty()) {
-            return Future.succeededFuture(false);
-          }
-          LOG.info("recovering unclassified webhooks count={} firstInboundId={}", webhooks.size(),
-              webhooks.get(0).inboundId());
-          // The reply comes once the batch's events are stored (parser and delivery answer in turn), so one
-          // recovered batch is in the pipeline at a time.
-          return vertx.eventBus().request(Bus.WEBHOOKS_RECEIVED, new ReceivedWebhooks(webhooks), recoveryOptions)
-              .map(stored -> webhooks.size() == RECOVERY_BATCH);
-        })
+        .timeout(RECOVERY_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .compose(found -> recover(found.webhooks(), found.scanTo()))
         .onComplete(done -> sweeping = false)
-        .onSuccess(full -> {
-          // A full batch means a backlog (a crash, an outage, an overload that outran classification): the
-          // next sweep follows at once instead of an interval later, so it drains at the pipeline's speed.
-          if (full) {
-            recoverUnprocessed();
-          }
-        })
         .onFailure(e -> LOG.warn("recovery sweep failed, next try in {}: {}", config.recoveryInterval(), e.getMessage()));
+  }
+
+  /**
+   * Sends one batch to the parser and waits for the answer, which comes once its events are stored (parser
+   * and delivery answer in turn), so one recovered batch is in the pipeline at a time. A full batch means a
+   * backlog (a crash, an outage, an overload that outran classification): the next batch is read and sent
+   * at once, from just past this one, instead of an interval later.
+   */
+  private Future<Void> recover(List<WebhookReceived> webhooks, long scanTo) {
+    if (webhooks.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    LOG.info("recovering unclassified webhooks count={} firstInboundId={}", webhooks.size(),
+        webhooks.get(0).inboundId());
+    Future<Void> stored = vertx.eventBus().request(Bus.WEBHOOKS_RECEIVED, new ReceivedWebhooks(webhooks), recoveryOptions)
+        .<Void>mapEmpty()
+        // A body Postgres refused fails the answer, not the others: the drain goes on past it.
+        .recover(e -> {
+          LOG.warn("recovered webhooks not all stored from inboundId={}: {}", webhooks.get(0).inboundId(),
+              e.getMessage());
+          return Future.succeededFuture();
+        });
+    if (webhooks.size() < RECOVERY_BATCH) {
+      return stored;
+    }
+    long last = webhooks.get(webhooks.size() - 1).inboundId();
+    return stored
+        .compose(v -> WebhookSql.unprocessedAfter(pool, config.recoveryGrace(), RECOVERY_BATCH, last, scanTo)
+            .timeout(RECOVERY_TIMEOUT_MS, TimeUnit.MILLISECONDS))
+        .compose(next -> recover(next, scanTo));
+  }
+
+  private static boolean refusedData(Throwable e) {
+    return e instanceof PgException pg && pg.getSqlState() != null
+        && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"));
   }
 
   /** The backlog gauge reads a number refreshed here, so a scrape never waits on Postgres. */

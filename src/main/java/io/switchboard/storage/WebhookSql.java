@@ -134,19 +134,39 @@ final class WebhookSql {
         .map(WebhookSql::ids);
   }
 
+  /** What one sweep read: the oldest unclassified bodies, and the end of the range it may read up to. */
+  record Recovered(List<WebhookReceived> webhooks, long scanTo) {}
+
+  /** How far past the last body of a batch the next read of a drain looks, in batches. */
+  private static final int DRAIN_WINDOW_BATCHES = 50;
+
   /** Moves the watermark up, then reads the unclassified bodies above it, oldest first. */
-  static Future<List<WebhookReceived>> unprocessedWebhooks(SqlClient client, Duration grace, int limit) {
+  static Future<Recovered> unprocessedWebhooks(SqlClient client, Duration grace, int limit) {
     return client.preparedQuery(ADVANCE_WATERMARK).execute(Tuple.of(grace.toMillis()))
         .compose(watermark -> {
           Row bounds = watermark.iterator().next();
           long from = bounds.getLong("inbound_id");
           long to = bounds.getLong("scan_to");
           // Caught up (the usual case): nothing between the watermark and the last sample to read.
-          return from >= to
-              ? Future.succeededFuture(List.<WebhookReceived>of())
-              : client.preparedQuery(UNPROCESSED_WEBHOOKS).execute(Tuple.of(from, grace.toMillis(), limit, to))
-                  .map(WebhookSql::received);
+          return read(client, grace, limit, from, to).map(webhooks -> new Recovered(webhooks, to));
         });
+  }
+
+  /**
+   * The next unclassified bodies after {@code afterId}, for a sweep draining a backlog: it reads a window of
+   * at most {@value #DRAIN_WINDOW_BATCHES} batches past the last one, so each read stays short however large
+   * the backlog (the periodic sweep still reads everything from the watermark up).
+   */
+  static Future<List<WebhookReceived>> unprocessedAfter(SqlClient client, Duration grace, int limit, long afterId,
+      long scanTo) {
+    return read(client, grace, limit, afterId, Math.min(scanTo, afterId + (long) DRAIN_WINDOW_BATCHES * limit));
+  }
+
+  private static Future<List<WebhookReceived>> read(SqlClient client, Duration grace, int limit, long from, long to) {
+    return from >= to
+        ? Future.succeededFuture(List.of())
+        : client.preparedQuery(UNPROCESSED_WEBHOOKS).execute(Tuple.of(from, grace.toMillis(), limit, to))
+            .map(WebhookSql::received);
   }
 
   private static List<WebhookReceived> received(RowSet<Row> rows) {
