@@ -42,7 +42,13 @@ public final class ParserVerticle extends VerticleBase {
     for (WebhookReceived webhook : received) {
       classified.add(classify(webhook));
     }
-    vertx.eventBus().<Integer>request(Bus.WEBHOOKS_CLASSIFIED, new ClassifiedWebhooks(classified))
+    ClassifiedWebhooks batch = new ClassifiedWebhooks(classified);
+    if (message.replyAddress() == null) {
+      // The fast path after a group commit: nobody waits, so no reply handler and no timeout timer per group.
+      vertx.eventBus().send(Bus.WEBHOOKS_CLASSIFIED, batch);
+      return;
+    }
+    vertx.eventBus().<Integer>request(Bus.WEBHOOKS_CLASSIFIED, batch)
         .onSuccess(stored -> message.reply(stored.body()))
         .onFailure(e -> message.fail(ReplyCodes.STORAGE_UNAVAILABLE, e.getMessage()));
   }
