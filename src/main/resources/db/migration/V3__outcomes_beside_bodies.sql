@@ -4,7 +4,8 @@
 -- data files per 1 KB webhook at fillfactor 50; an outcome row is ~60 bytes and an index entry.
 CREATE TABLE inbound_outcomes (
   inbound_id    bigint      PRIMARY KEY,
-  status        text        NOT NULL CHECK (status IN ('processed', 'parse_error')),
+  -- refused: Postgres refused the body's events (a data error that would recur); the body is kept.
+  status        text        NOT NULL CHECK (status IN ('processed', 'parse_error', 'refused')),
   error         text,
   event_count   int         NOT NULL,
   processed_at  timestamptz NOT NULL

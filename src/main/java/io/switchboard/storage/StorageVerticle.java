@@ -141,8 +141,30 @@ public final class StorageVerticle extends VerticleBase {
   /** Each webhook joins the next events group; the reply counts the new deliveries of all of them. */
   private Future<Integer> storeEvents(StoreEvents request) {
     List<Future<Integer>> stored = new ArrayList<>(request.webhooks().size());
-    request.webhooks().forEach(webhook -> stored.add(eventCommits.submit(webhook)));
+    request.webhooks().forEach(webhook -> stored.add(eventCommits.submit(webhook)
+        .recover(e -> refusedForGood(e) ? refuse(webhook.classified().inboundId(), e) : Future.failedFuture(e))));
     return Future.all(stored).map(all -> stored.stream().mapToInt(Future::result).sum());
+  }
+
+  /**
+   * Postgres refused this body's events on their own (its group was retried body by body): the same body
+   * would be refused again at every sweep, holding the recovery watermark below it for good. It gets the
+   * outcome {@code refused} with Postgres's error; the body stays for inspection. No delivery was created.
+   */
+  private Future<Integer> refuse(long inboundId, Throwable cause) {
+    LOG.error("events of inbound webhook {} refused by Postgres; body kept, outcome refused: {}", inboundId,
+        cause.getMessage());
+    return WebhookSql.recordRefused(relaxedPool, inboundId, cause.getMessage())
+        .<Integer>map(0)
+        .recover(e -> Future.failedFuture(cause));
+  }
+
+  /**
+   * A data error (SQLSTATE class 22 or 23) is the body's own and comes back every time, except a foreign key
+   * (23503): a delivery for a subscription deleted meanwhile, planned afresh by the next sweep.
+   */
+  private static boolean refusedForGood(Throwable e) {
+    return refusedData(e) && !"23503".equals(((PgException) e).getSqlState());
   }
 
   private Pool pool(PgConnectOptions options) {

@@ -42,6 +42,11 @@ final class WebhookSql {
       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[]) AS o(id, status, error, event_count)
       ON CONFLICT (inbound_id) DO NOTHING""";
 
+  static final String RECORD_REFUSED = """
+      INSERT INTO inbound_outcomes (inbound_id, status, error, event_count, processed_at)
+      VALUES ($1, 'refused', $2, 0, now())
+      ON CONFLICT (inbound_id) DO NOTHING""";
+
   /**
    * Ids in (%1$s, %2$s] with no outcome, found in the outcomes index alone: reading the body rows instead would
    * pull just-written pages back in and dirty them again with hint bits. The outcomes side is bounded by the
@@ -139,6 +144,10 @@ final class WebhookSql {
 
   /** How far past the last body of a batch the next read of a drain looks, in batches. */
   private static final int DRAIN_WINDOW_BATCHES = 50;
+
+  static Future<Void> recordRefused(SqlClient client, long inboundId, String error) {
+    return client.preparedQuery(RECORD_REFUSED).execute(Tuple.of(inboundId, error)).mapEmpty();
+  }
 
   /** Moves the watermark up, then reads the unclassified bodies above it, oldest first. */
   static Future<Recovered> unprocessedWebhooks(SqlClient client, Duration grace, int limit) {

@@ -1,6 +1,7 @@
 package io.switchboard.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.support.Await;
 import io.switchboard.support.Fixtures;
@@ -64,7 +65,7 @@ class RecoveryTest {
   }
 
   @Test
-  @DisplayName("a body Postgres refuses fails alone: the bodies recovered in the same group are classified")
+  @DisplayName("a body Postgres refuses fails alone and is marked refused; the bodies beside it are classified")
   void refusedBodyFailsAlone(Vertx vertx) {
     TestPostgres.reset();
     // Postgres refuses the events of one body (as it would a value it cannot store).
@@ -82,7 +83,12 @@ class RecoveryTest {
           "SELECT * FROM inbound_outcomes WHERE inbound_id IN (%d, %d, %d, %d)".formatted(
               lost.get(0), lost.get(1), lost.get(3), lost.get(4))) == 4);
       assertEquals(4, TestPostgres.count("SELECT * FROM events"));
-      assertEquals(0, TestPostgres.count("SELECT * FROM inbound_outcomes WHERE inbound_id = " + lost.get(2)));
+      // Refused for good: the body stays, its outcome says why, and the sweep need not come back for it.
+      Await.until("the refused body's outcome", Duration.ofSeconds(10), () -> "refused".equals(
+          TestPostgres.queryString("SELECT status FROM inbound_outcomes WHERE inbound_id = " + lost.get(2))));
+      assertTrue(TestPostgres.queryString("SELECT error FROM inbound_outcomes WHERE inbound_id = " + lost.get(2))
+          .contains("refuse_poison"));
+      assertEquals(5, TestPostgres.count("SELECT * FROM inbound_webhooks"));
     } finally {
       TestPostgres.execute("ALTER TABLE events DROP CONSTRAINT refuse_poison");
     }
