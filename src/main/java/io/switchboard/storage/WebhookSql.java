@@ -42,11 +42,6 @@ final class WebhookSql {
       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[]) AS o(id, status, error, event_count)
       ON CONFLICT (inbound_id) DO NOTHING""";
 
-  static final String RECORD_REFUSED = """
-      INSERT INTO inbound_outcomes (inbound_id, status, error, event_count, processed_at)
-      VALUES ($1, 'refused', $2, 0, now())
-      ON CONFLICT (inbound_id) DO NOTHING""";
-
   /**
    * Ids in (%1$s, %2$s] with no outcome, found in the outcomes index alone: reading the body rows instead would
    * pull just-written pages back in and dirty them again with hint bits. The outcomes side is bounded by the
@@ -100,6 +95,12 @@ final class WebhookSql {
       ) AS item, i.body
       FROM inbound_webhooks i LEFT JOIN inbound_outcomes o ON o.inbound_id = i.id WHERE i.id = $1""";
 
+  /** How far past the last body of a batch the next read of a drain looks, in batches. */
+  private static final int DRAIN_WINDOW_BATCHES = 50;
+
+  /** What one sweep read: the oldest unclassified bodies, and the end of the range it may read up to. */
+  record Recovered(List<WebhookReceived> webhooks, long scanTo) {}
+
   private WebhookSql() {}
 
   static Future<JsonObject> getWebhook(SqlClient client, long id) {
@@ -139,14 +140,11 @@ final class WebhookSql {
         .map(WebhookSql::ids);
   }
 
-  /** What one sweep read: the oldest unclassified bodies, and the end of the range it may read up to. */
-  record Recovered(List<WebhookReceived> webhooks, long scanTo) {}
-
-  /** How far past the last body of a batch the next read of a drain looks, in batches. */
-  private static final int DRAIN_WINDOW_BATCHES = 50;
-
+  /** The outcome {@code refused} for one body, through the same statement as every other outcome. */
   static Future<Void> recordRefused(SqlClient client, long inboundId, String error) {
-    return client.preparedQuery(RECORD_REFUSED).execute(Tuple.of(inboundId, error)).mapEmpty();
+    return client.preparedQuery(RECORD_OUTCOMES).execute(Tuple.tuple().addArrayOfLong(new Long[] {inboundId})
+        .addArrayOfString(new String[] {"refused"}).addArrayOfString(new String[] {error})
+        .addArrayOfInteger(new Integer[] {0})).mapEmpty();
   }
 
   /** Moves the watermark up, then reads the unclassified bodies above it, oldest first. */
