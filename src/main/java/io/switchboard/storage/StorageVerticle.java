@@ -42,6 +42,15 @@ public final class StorageVerticle extends VerticleBase {
   private static final long RECOVERY_TIMEOUT_MS = 60_000;
   private static final long PENDING_REFRESH_MILLIS = 5_000;
   private static final long RETENTION_INTERVAL_MS = 60 * 60 * 1000;
+  /**
+   * Committed bodies wait this long for company before going to the parser as one message. At a moderate rate
+   * each commit holds a few bodies (~10 at 5 000 webhooks/s), and a group costs the parser, delivery and the
+   * events transaction about the same whatever its size: waiting cut JVM + Postgres CPU per webhook at that
+   * rate from ~245 to ~195 µs, and the acknowledgements' p99 with it, as they share the cores. Under load a
+   * group fills before the time is up. The bodies are committed already: any a crash leaves here is found by
+   * the recovery sweep.
+   */
+  private static final long CLASSIFY_LINGER_MS = 10;
 
   private final SwitchboardConfig.Storage config;
   private final Meters meters;
@@ -52,6 +61,8 @@ public final class StorageVerticle extends VerticleBase {
   private GroupCommit<StoreWebhook, Long> webhookCommits;
   private GroupCommit<PlannedWebhook, Integer> eventCommits;
   private GroupCommit<AttemptRecord, Void> attemptCommits;
+  private final List<WebhookReceived> toClassify = new ArrayList<>();
+  private long classifyTimer = -1;
   private long recoveryTimer = -1;
   private long pendingTimer = -1;
   private long retentionTimer = -1;
@@ -124,17 +135,32 @@ public final class StorageVerticle extends VerticleBase {
     bus.<Void>consumer(Bus.STORAGE_PING, m -> Replies.answer(m, v -> pool.query("SELECT 1").execute().mapEmpty()));
   }
 
-  /** Committed bodies go to the parser, one message per group: Postgres first, then the fast path. */
+  /** Committed bodies go on to the parser (Postgres first, then the fast path), a group at a time. */
   private void announce(List<StoreWebhook> rows, List<Long> ids) {
-    List<WebhookReceived> received = new ArrayList<>(rows.size());
     for (int i = 0; i < rows.size(); i++) {
       StoreWebhook row = rows.get(i);
       if (row.valid()) {
-        received.add(new WebhookReceived(ids.get(i), row.source(), row.receivedAt(), row.body()));
+        toClassify.add(new WebhookReceived(ids.get(i), row.source(), row.receivedAt(), row.body()));
       }
     }
-    if (!received.isEmpty()) {
-      vertx.eventBus().send(Bus.WEBHOOKS_RECEIVED, new ReceivedWebhooks(received));
+    if (toClassify.size() >= config.maxBatchSize()) {
+      handToParser();
+    } else if (!toClassify.isEmpty() && classifyTimer < 0) {
+      classifyTimer = vertx.setTimer(CLASSIFY_LINGER_MS, id -> {
+        classifyTimer = -1;
+        handToParser();
+      });
+    }
+  }
+
+  private void handToParser() {
+    if (classifyTimer >= 0) {
+      vertx.cancelTimer(classifyTimer);
+      classifyTimer = -1;
+    }
+    if (!toClassify.isEmpty()) {
+      vertx.eventBus().send(Bus.WEBHOOKS_RECEIVED, new ReceivedWebhooks(List.copyOf(toClassify)));
+      toClassify.clear();
     }
   }
 
@@ -251,6 +277,7 @@ public final class StorageVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    handToParser();
     vertx.cancelTimer(recoveryTimer);
     vertx.cancelTimer(pendingTimer);
     vertx.cancelTimer(retentionTimer);
