@@ -44,7 +44,7 @@ public final class ParserVerticle extends VerticleBase {
     }
     ClassifiedWebhooks batch = new ClassifiedWebhooks(classified);
     if (message.replyAddress() == null) {
-      // The fast path after a group commit: nobody waits, so no reply handler and no timeout timer per group.
+      // The fast path after the commit: nobody waits, so no reply handler and no timeout timer per group.
       vertx.eventBus().send(Bus.WEBHOOKS_CLASSIFIED, batch);
       return;
     }

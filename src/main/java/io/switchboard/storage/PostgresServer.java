@@ -84,10 +84,11 @@ final class PostgresServer implements AutoCloseable {
           // ...but only pages Postgres writes itself: a table grows by 8 kB of zeros at a time, written to the
           // page cache and left there until the buffer is evicted and written for real. With the default 128 MB
           // of shared buffers that took longer than the kernel's 30 s dirty expiry at 5 000 webhooks/s, so
-          // the kernel flushed the zeros itself, ~100 MB at a time, and every commit's fdatasync waited
+          // the kernel flushed the zeros itself, 100-180 MB at a time, and every commit's fdatasync waited
           // ~100 ms behind them (p99 at 5 000/s 11-14 ms, max ~100). With 32 MB, pages leave within seconds
           // and are flushed as they go (p99 7-8 ms, max 18-24); reads of older pages come from the page
-          // cache, and the saturation throughput did not change (bench/ingress.sh, BENCHMARKS.md).
+          // cache, and the saturation throughput did not change. The price: a randomly keyed index (the
+          // events' hashed ids) stops fitting sooner (bench/ingress.sh, BENCHMARKS.md).
           .setServerConfig("shared_buffers", "32MB")
           .setPGStartupWait(Duration.ofMinutes(5));
       if (port > 0) {

@@ -159,7 +159,7 @@ public final class StorageVerticle extends VerticleBase {
       classifyTimer = -1;
     }
     if (!toClassify.isEmpty()) {
-      vertx.eventBus().send(Bus.WEBHOOKS_RECEIVED, new ReceivedWebhooks(List.copyOf(toClassify)));
+      vertx.eventBus().send(Bus.WEBHOOKS_RECEIVED, new ReceivedWebhooks(toClassify)); // the record copies
       toClassify.clear();
     }
   }
