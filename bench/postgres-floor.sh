@@ -31,7 +31,7 @@ cleanup() {
 trap cleanup EXIT
 
 PGBENCH=$(command -v pgbench || ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | tail -1 || true)
-[ -n "$PGBENCH" ] || { log "pgbench not found: apt-get install postgresql-client"; exit 1; }
+[ -n "$PGBENCH" ] && command -v psql > /dev/null || { log "pgbench and psql are needed: apt-get install postgresql-client"; exit 1; }
 
 log "building $JAR"
 (cd "$ROOT" && ./mvnw -q -B package -DskipTests)
@@ -43,11 +43,20 @@ subscriptions: []
 storage:
   url: null
   embedded: { dataDir: $WORK/pg, port: $PG_PORT }
+  # The rows pgbench inserts look like acknowledged, unclassified bodies: the recovery sweep must not
+  # classify them during the measurement.
+  recoveryGrace: 24h
+  recoveryInterval: 1h
 admin: { apiKeys: ["floor-admin-key"] }
 EOF
 java -Xmx512m -jar "$JAR" --config "$WORK/floor.yaml" > "$WORK/switchboard.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 360); do curl -fsS -o /dev/null "http://127.0.0.1:$SB_PORT/health/ready" 2>/dev/null && break; sleep 0.25; done
+ready=0
+for _ in $(seq 1 360); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$SB_PORT/health/ready" 2>/dev/null && { ready=1; break; }
+  sleep 0.25
+done
+[ "$ready" = 1 ] || { log "Switchboard did not become ready:"; tail -20 "$WORK/switchboard.log" >&2; exit 1; }
 psql="psql -h 127.0.0.1 -p $PG_PORT -U postgres -d postgres -qtA"
 $psql -c "CREATE TABLE floor_body AS SELECT pg_read_binary_file('$ROOT/bench/payload.json') AS body"
 
@@ -77,7 +86,7 @@ for script in bodies bodies+outcomes; do
   b0=$(busy); j0=$(ticks "$SERVER_PID")
   TIMEFORMAT='%U %S'
   { time "$PGBENCH" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -c "$CLIENTS" -j 1 -T "$MEASURE" \
-      -f "$WORK/$script.sql" postgres > "$WORK/$script.out"; } 2> "$WORK/$script.time"
+      -f "$WORK/$script.sql" postgres > "$WORK/$script.out" 2> "$WORK/$script.err"; } 2> "$WORK/$script.time"
   b1=$(busy); j1=$(ticks "$SERVER_PID")
   tps=$(grep -oE 'tps = [0-9.]+' "$WORK/$script.out" | head -1 | awk '{print $3}')
   awk -v s="$script" -v tps="$tps" -v g="$GROUP" -v secs="$MEASURE" -v hz="$hz" -v b=$((b1 - b0)) -v j=$((j1 - j0)) \

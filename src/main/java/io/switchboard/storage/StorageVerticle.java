@@ -46,9 +46,9 @@ public final class StorageVerticle extends VerticleBase {
    * Committed bodies wait this long for company before going to the parser as one message. At a moderate rate
    * each commit holds a few bodies (~10 at 5 000 webhooks/s), and a group costs the parser, delivery and the
    * events transaction about the same whatever its size: waiting cut JVM + Postgres CPU per webhook at that
-   * rate from ~245 to ~195 µs, and the acknowledgements' p99 with it, as they share the cores. Under load a
-   * group fills before the time is up. The bodies are committed already: any a crash leaves here is found by
-   * the recovery sweep.
+   * rate from ~245 to ~195 µs, and the acknowledgements' p99 with it, as they share the cores. At saturation
+   * the groups only grow (~150). Once maxBatchSize have gathered they go at once. The bodies are committed
+   * already: any a crash (or a stop) leaves here is found by the recovery sweep.
    */
   private static final long CLASSIFY_LINGER_MS = 10;
 
