@@ -33,6 +33,10 @@ trap cleanup EXIT
 PGBENCH=$(command -v pgbench || ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | tail -1 || true)
 [ -n "$PGBENCH" ] && command -v psql > /dev/null || { log "pgbench and psql are needed: apt-get install postgresql-client"; exit 1; }
 
+for p in "$SB_PORT" "$PG_PORT"; do
+  ! ss -ltnH "sport = :$p" | grep -q . || { log "port $p is in use; set SB_PORT/PG_PORT"; exit 1; }
+done
+
 log "building $JAR"
 (cd "$ROOT" && ./mvnw -q -B package -DskipTests)
 cat > "$WORK/floor.yaml" <<EOF
