@@ -1,7 +1,9 @@
 package io.switchboard;
 
 import io.switchboard.config.SwitchboardConfig;
-import io.switchboard.delivery.DeliveryVerticle;
+import io.switchboard.delivery.DispatchVerticle;
+import io.switchboard.delivery.OutcomesVerticle;
+import io.switchboard.delivery.PlannerVerticle;
 import io.switchboard.ingress.IngressVerticle;
 import io.switchboard.ingress.RecentRequests;
 import io.switchboard.metrics.Meters;
@@ -26,8 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deploys the four verticles in dependency order: storage (Postgres up and migrated) → parser → delivery →
- * ingress, so nothing is accepted before it can be committed.
+ * Deploys the verticles in dependency order: storage (Postgres up and migrated) → delivery (outcomes,
+ * dispatch, planner) → parser → ingress, so nothing is accepted before it can be committed and handed on.
  */
 public final class Switchboard {
 
@@ -78,9 +80,12 @@ public final class Switchboard {
   public static Future<Void> deploy(Vertx vertx, SwitchboardConfig config, Meters meters) {
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
     RecentRequests recent = new RecentRequests(config.ingress().ringSize());
-    return vertx.deployVerticle(new StorageVerticle(config.storage(), meters))
+    // Each stage is deployed before the one that feeds it.
+    return vertx.deployVerticle(new StorageVerticle(config.storage(), config.subscriptions(), meters))
+        .compose(id -> vertx.deployVerticle(new OutcomesVerticle(config.delivery(), meters)))
+        .compose(id -> vertx.deployVerticle(new DispatchVerticle(config.delivery())))
+        .compose(id -> vertx.deployVerticle(new PlannerVerticle()))
         .compose(id -> vertx.deployVerticle(() -> new ParserVerticle(meters), new DeploymentOptions().setInstances(loops)))
-        .compose(id -> vertx.deployVerticle(new DeliveryVerticle(config.delivery(), config.subscriptions(), meters)))
         .compose(id -> vertx.deployVerticle(() -> new IngressVerticle(config, recent, meters),
             new DeploymentOptions().setInstances(loops)))
         .<Void>mapEmpty()

@@ -13,30 +13,43 @@ import java.util.List;
  */
 public final class Bus {
 
-  /** {@link StoreWebhook} → {@code Long} inbound id, replied once the row is committed. */
+  // The pipeline, in the order a webhook travels it. Every hop is one way: a stage hands its batch on and
+  // answers only its own caller; nothing travels back up.
+  /** {@link StoreWebhook} → {@code Long} inbound id, replied once the row is committed (ingress → storage intake). */
   public static final String STORE_WEBHOOK = "switchboard.storage.store-webhook";
-  /** {@link ReceivedWebhooks}: committed inbound bodies to classify (sent, so parser instances share the load). */
+  /** {@link ReceivedWebhooks}: committed bodies to classify, sent so parser instances share them (intake, recovery → parser). */
   public static final String WEBHOOKS_RECEIVED = "switchboard.webhooks.received";
-  /** {@link ClassifiedWebhooks}: the events of those bodies, for delivery to plan. */
+  /** {@link ClassifiedWebhooks}: the events of those bodies (parser → planner). */
   public static final String WEBHOOKS_CLASSIFIED = "switchboard.webhooks.classified";
-  /** {@link StoreEvents} → {@code Integer} count of new deliveries; each webhook's events, deliveries and outcome commit together. */
+  /** {@link StoreEvents}, no reply: events, leased deliveries and outcomes to commit (planner → storage pipeline writes). */
   public static final String STORE_EVENTS = "switchboard.storage.store-events";
-  /** {@link SubscriptionSet} of config subscriptions → {@link SubscriptionSet} of every stored subscription. */
-  public static final String SYNC_SUBSCRIPTIONS = "switchboard.storage.sync-subscriptions";
-  /** {@link ClaimDeliveries} → {@link DeliveryBatch}: due deliveries leased to this instance. */
+  /** {@link DeliveryBatch}: deliveries just committed leased to this instance, bodies in memory (storage → dispatch). */
+  public static final String DELIVERIES_LEASED = "switchboard.deliveries.leased";
+  /** {@link FinishedAttempts}: what each HTTP try came to (dispatch → outcomes). */
+  public static final String ATTEMPTS_FINISHED = "switchboard.attempts.finished";
+  /** {@link AttemptRecords}, no reply: attempts to log, deliveries to move on (outcomes → storage pipeline writes). */
+  public static final String RECORD_ATTEMPTS = "switchboard.storage.record-attempts";
+  /** {@link OutcomesRecorded}, published: bodies whose events and deliveries committed (storage → recovery sweep). */
+  public static final String OUTCOMES_RECORDED = "switchboard.outcomes.recorded";
+
+  // Dispatch's own requests to storage: work Postgres holds (retries, backlog past the memory bound).
+  /** {@link ClaimDeliveries} → {@link DeliveryBatch}: due deliveries leased to this instance, bodies read back. */
   public static final String CLAIM_DELIVERIES = "switchboard.storage.claim-deliveries";
-  /** {@link AttemptRecord} → {@code null}: one attempt logged and its delivery moved on. */
-  public static final String RECORD_ATTEMPT = "switchboard.storage.record-attempt";
   /** {@link ReleaseDeliveries} → {@code null}: leased deliveries handed back unsent. */
   public static final String RELEASE_DELIVERIES = "switchboard.storage.release-deliveries";
-  /** {@code Long} subscription id → {@code null}: the subscription is switched off (endpoint failing too long). */
-  public static final String DISABLE_SUBSCRIPTION = "switchboard.storage.disable-subscription";
-  /** {@link SubscriptionSet}: the config file's subscriptions after the file changed (ids are 0). */
-  public static final String CONFIG_SUBSCRIPTIONS_CHANGED = "switchboard.config.subscriptions-changed";
-  /** {@code null} after any subscription row changes → {@code null} once delivery uses the new set (or published, no reply). */
+
+  // Subscriptions: storage owns the rows and publishes the whole set after every change; delivery only reads it.
+  /** {@link SubscriptionSet}, published: every stored subscription, after any change (storage → planner, dispatch, outcomes). */
   public static final String SUBSCRIPTIONS_CHANGED = "switchboard.subscriptions.changed";
+  /** {@link SubscriptionSet}, published: the config file's subscriptions after the file changed, ids 0 (config watcher → storage). */
+  public static final String CONFIG_SUBSCRIPTIONS_CHANGED = "switchboard.config.subscriptions-changed";
+  /** {@code Long} subscription id, no reply: switch it off, its endpoint failed too long (dispatch → storage). */
+  public static final String DISABLE_SUBSCRIPTION = "switchboard.storage.disable-subscription";
+  /** {@code null} → {@link SubscriptionSet} of every stored subscription (delivery at start, the management API). */
+  public static final String LIST_SUBSCRIPTIONS = "switchboard.storage.list-subscriptions";
+
   /**
-   * {@code null}, published once every verticle is deployed: storage's first recovery sweep waits for it, as
+   * {@code null}, published once every verticle is deployed: the first recovery sweep waits for it, as
    * bodies it re-sends before the parser and delivery listen would go nowhere.
    */
   public static final String PIPELINE_DEPLOYED = "switchboard.pipeline.deployed";
@@ -61,25 +74,23 @@ public final class Bus {
   public static final String GET_EVENT = "switchboard.storage.get-event";
   /** {@link Lookup} of an inbound id → {@code JsonObject} with the raw body as text and its event ids; fails 404. */
   public static final String GET_WEBHOOK = "switchboard.storage.get-webhook";
-  /** {@code null} → {@link SubscriptionSet} of every stored subscription. */
-  public static final String LIST_SUBSCRIPTIONS = "switchboard.storage.list-subscriptions";
   /** {@link Lookup} → {@link StoredSubscription}; fails 404. */
   public static final String GET_SUBSCRIPTION = "switchboard.storage.get-subscription";
-  /** {@link SaveSubscription} → {@link StoredSubscription}; fails 404, or 409 (name taken, or config-owned). */
+  /** {@link SaveSubscription} → {@link StoredSubscription} once committed and published; fails 404, or 409 (name taken, or config-owned). */
   public static final String SAVE_SUBSCRIPTION = "switchboard.storage.save-subscription";
-  /** {@link Lookup} → {@code null}; fails 404, or 409 for a config-owned subscription. */
+  /** {@link Lookup} → {@code null} once committed and published; fails 404, or 409 for a config-owned subscription. */
   public static final String DELETE_SUBSCRIPTION = "switchboard.storage.delete-subscription";
   /** {@code null} → {@code JsonObject} of rows deleted per table: the retention purge, also run hourly. */
   public static final String PURGE_EXPIRED = "switchboard.storage.purge-expired";
-  /** {@code null}, published after deliveries were made due now (retry, replay): delivery claims at once. */
+  /** {@code null}, published after deliveries were made due now (retry, replay): dispatch claims at once. */
   public static final String DELIVERIES_DUE = "switchboard.deliveries.due";
   /** {@link SendTest} → {@code JsonObject {status, latency_ms, body, error}}: what the endpoint answered. */
   public static final String SEND_TEST = "switchboard.delivery.send-test";
 
   private static final List<Class<?>> RECORDS = List.of(
       StoreWebhook.class, ReceivedWebhooks.class, ClassifiedWebhooks.class, StoreEvents.class,
-      SubscriptionSet.class, ClaimDeliveries.class, DeliveryBatch.class, AttemptRecord.class,
-      ReleaseDeliveries.class,
+      DeliveryBatch.class, FinishedAttempts.class, AttemptRecords.class, OutcomesRecorded.class,
+      SubscriptionSet.class, ClaimDeliveries.class, ReleaseDeliveries.class,
       StoredSubscription.class, Lookup.class, FindDeliveries.class, ReplayDeliveries.class,
       SummarizeDeliveries.class, DeleteDeliveries.class, SaveSubscription.class, SendTest.class);
 

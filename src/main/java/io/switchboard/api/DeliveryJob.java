@@ -1,4 +1,9 @@
 package io.switchboard.api;
 
-/** A leased delivery: what to POST ({@code body}), to which subscription, and which attempt this is. */
-public record DeliveryJob(long deliveryId, long subscriptionId, String messageId, long inboundId, int attempt, byte[] body) {}
+/**
+ * A delivery leased to this instance: what to POST ({@code body}), to which subscription, and which attempt
+ * this is. {@code leaseMillis} is how long the row stays leased from its commit; past it another instance
+ * may claim it, so it must not be sent that late.
+ */
+public record DeliveryJob(long deliveryId, long subscriptionId, String messageId, long inboundId, int attempt,
+    long leaseMillis, byte[] body) {}

@@ -3,8 +3,9 @@ package io.switchboard.api;
 import java.util.List;
 
 /**
- * Planned webhooks to store: their events, deliveries and outcomes. Storage group-commits them with
- * other requests; each webhook's rows are committed together.
+ * Planned webhooks to store: their events, deliveries (leased to this instance) and outcomes. Storage
+ * group-commits them with other requests, each webhook's rows together, then hands the new deliveries to
+ * dispatch; nothing replies.
  */
 public record StoreEvents(List<PlannedWebhook> webhooks) {
 

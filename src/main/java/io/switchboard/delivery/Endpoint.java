@@ -7,20 +7,30 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 
 /**
- * One subscription's delivery state on this instance: what is leased and waiting, what is on the wire,
- * its circuit and its rate. At most {@code 2 × maxConcurrency} jobs are held, so a slow or dead endpoint
- * leaves its backlog in Postgres rather than on the heap.
+ * One subscription's delivery state on this instance: the leased jobs waiting in memory, what is on the
+ * wire, its circuit and its rate. What it holds is bounded by how many it can send within their lease
+ * ({@link #capacity()}), so a slow or dead endpoint leaves its backlog in Postgres rather than on the heap.
  */
 final class Endpoint {
+
+  /** The most jobs one endpoint holds in memory, however fast it answers. */
+  static final int MAX_HELD = 256;
+
+  /** A job leased to this instance, and the latest moment an attempt may start within its lease. */
+  record Held(DeliveryJob job, long startByNanos) {}
 
   final StoredSubscription subscription;
   final WebhookSigner signer;
   final CircuitBreaker circuit;
   final RateLimiter rate;
-  final ArrayDeque<DeliveryJob> leased = new ArrayDeque<>();
+  final ArrayDeque<Held> held = new ArrayDeque<>();
+  private final long timeoutNanos;
+  private double averageLatencyNanos;
   int inFlight;
   boolean claiming;
   boolean claimAgain;
+  /** Postgres may hold due work for this endpoint beyond what was handed over (released, or a full claim). */
+  boolean backlog = true;
   boolean wakeScheduled;
   boolean disabling;
   /** Replaced or removed by a subscription reload: finishes what is on the wire, starts nothing new. */
@@ -32,6 +42,16 @@ final class Endpoint {
     this.circuit = new CircuitBreaker(config.circuitThreshold(), config.circuitCooldown(), config.circuitMaxCooldown());
     Integer perMinute = subscription.spec().ratePerMinute();
     this.rate = perMinute == null ? null : new RateLimiter(perMinute, nowNanos);
+    this.timeoutNanos = subscription.spec().timeout().toNanos();
+    this.averageLatencyNanos = timeoutNanos / 10.0;
+  }
+
+  /**
+   * Long enough for every held job to wait its turn and then time out, plus a margin for recording the
+   * attempt. It is also how long a crashed instance's leased work waits before another instance takes it.
+   */
+  static Duration lease(SwitchboardConfig.Subscription spec) {
+    return spec.timeout().multipliedBy(3).plusSeconds(2);
   }
 
   long id() {
@@ -47,30 +67,48 @@ final class Endpoint {
   }
 
   /**
-   * How many more jobs this endpoint may lease now: none while its circuit is open, one probe when it is
+   * A job arriving now may start until its lease leaves room for a whole attempt (one timeout) and for its
+   * record to commit: past that another instance may claim it, and it must not be sent twice.
+   */
+  Held hold(DeliveryJob job, long nowNanos) {
+    return new Held(job, nowNanos + Duration.ofMillis(job.leaseMillis()).toNanos() - timeoutNanos
+        - Duration.ofSeconds(2).toNanos());
+  }
+
+  boolean tooLate(Held job, long nowNanos) {
+    return nowNanos > job.startByNanos();
+  }
+
+  /**
+   * How many jobs it may hold: as many as it can start well within one timeout at the latency it has shown
+   * (a fast endpoint up to {@link #MAX_HELD}), and never fewer than two rounds of its concurrency.
+   */
+  int capacity() {
+    double perTimeout = maxConcurrency() * (timeoutNanos / Math.max(1, averageLatencyNanos));
+    return (int) Math.max(2L * maxConcurrency(), Math.min(MAX_HELD, (long) perTimeout));
+  }
+
+  void answeredIn(long latencyNanos) {
+    averageLatencyNanos = 0.9 * averageLatencyNanos + 0.1 * latencyNanos;
+  }
+
+  /**
+   * How many more jobs this endpoint may take now: none while its circuit is open, one probe when it is
    * half-open, and no more than the rate lets start now (a job must not wait out its lease in memory).
    */
   int room(long nowNanos) {
     if (retired || !circuit.allowsRequest(nowNanos)) {
       return 0;
     }
-    int room = 2 * maxConcurrency() - inFlight - leased.size();
+    int room = capacity() - inFlight - held.size();
     if (circuit.state() == CircuitBreaker.State.HALF_OPEN) {
-      room = Math.min(room, 1 - inFlight - leased.size());
+      room = Math.min(room, 1 - inFlight - held.size());
     }
-    return rate == null ? room : Math.min(room, rate.available(nowNanos) - leased.size());
-  }
-
-  /**
-   * Long enough for every held job to wait its turn and then time out, plus a margin for recording the
-   * attempt. It is also how long a crashed instance's leased work waits before another instance takes it.
-   */
-  Duration lease() {
-    return subscription.spec().timeout().multipliedBy(3).plusSeconds(2);
+    return rate == null ? room : Math.min(room, rate.available(nowNanos) - held.size());
   }
 
   boolean canSend(long nowNanos) {
-    return !retired && inFlight < maxConcurrency() && !leased.isEmpty() && circuit.allowsRequest(nowNanos)
+    return !retired && inFlight < maxConcurrency() && !held.isEmpty() && circuit.allowsRequest(nowNanos)
         && (rate == null || rate.available(nowNanos) >= 1);
   }
 }

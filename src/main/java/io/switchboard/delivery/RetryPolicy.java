@@ -1,5 +1,6 @@
 package io.switchboard.delivery;
 
+import io.switchboard.api.AttemptResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;

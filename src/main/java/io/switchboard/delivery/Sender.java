@@ -1,5 +1,6 @@
 package io.switchboard.delivery;
 
+import io.switchboard.api.AttemptResult;
 import io.switchboard.api.DeliveryJob;
 import io.switchboard.config.SwitchboardConfig;
 import io.vertx.core.Future;

@@ -6,6 +6,8 @@ import io.switchboard.api.PlannedDelivery;
 import io.switchboard.api.StoredSubscription;
 import io.switchboard.config.SwitchboardConfig.Format;
 import io.switchboard.config.SwitchboardConfig.Subscription;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,17 +34,29 @@ final class SubscriptionMatcher {
         .toList();
   }
 
+  /** Each matched event's JSON is encoded once, however many subscriptions it goes to. */
   List<PlannedDelivery> plan(ClassifiedWebhook classified) {
     List<PlannedDelivery> planned = new ArrayList<>();
+    List<NormalizedEvent> events = classified.events();
+    byte[][] bodies = new byte[events.size()][];
     for (Compiled compiled : subscriptions) {
       Subscription spec = compiled.subscription().spec();
       long id = compiled.subscription().id();
-      List<NormalizedEvent> matching = classified.events().stream().filter(e -> matches(compiled, e)).toList();
-      if (spec.format() == Format.RAW && !matching.isEmpty()) {
-        planned.add(new PlannedDelivery(id, "raw_" + classified.inboundId(), RAW_EVENT_TYPE,
-            matching.get(0).phoneNumberId()));
-      } else if (spec.format() == Format.NORMALIZED) {
-        matching.forEach(e -> planned.add(new PlannedDelivery(id, e.id(), e.type(), e.phoneNumberId())));
+      Duration lease = Endpoint.lease(spec);
+      if (spec.format() == Format.RAW) {
+        events.stream().filter(e -> matches(compiled, e)).findFirst().ifPresent(first -> planned.add(
+            new PlannedDelivery(id, "raw_" + classified.inboundId(), RAW_EVENT_TYPE, first.phoneNumberId(), lease,
+                classified.body())));
+        continue;
+      }
+      for (int i = 0; i < events.size(); i++) {
+        NormalizedEvent e = events.get(i);
+        if (matches(compiled, e)) {
+          if (bodies[i] == null) {
+            bodies[i] = e.json().getBytes(StandardCharsets.UTF_8);
+          }
+          planned.add(new PlannedDelivery(id, e.id(), e.type(), e.phoneNumberId(), lease, bodies[i]));
+        }
       }
     }
     return planned;

@@ -4,7 +4,6 @@ import io.switchboard.api.Bus;
 import io.switchboard.api.ClassifiedWebhook;
 import io.switchboard.api.ClassifiedWebhooks;
 import io.switchboard.api.ReceivedWebhooks;
-import io.switchboard.api.ReplyCodes;
 import io.switchboard.api.WebhookReceived;
 import io.switchboard.metrics.Meters;
 import io.vertx.core.Future;
@@ -16,7 +15,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Classifies committed inbound bodies into normalized events and hands them on to delivery, a batch at a time. */
+/** Classifies committed inbound bodies into normalized events and hands them on to the planner, a batch at a time. */
 public final class ParserVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ParserVerticle.class);
@@ -35,26 +34,18 @@ public final class ParserVerticle extends VerticleBase {
     return consumer.completion();
   }
 
-  /** Answers (when asked, as the recovery sweep does) once delivery has stored the batch's events. */
   private void classifyAll(Message<ReceivedWebhooks> message) {
     List<WebhookReceived> received = message.body().webhooks();
     List<ClassifiedWebhook> classified = new ArrayList<>(received.size());
     for (WebhookReceived webhook : received) {
       classified.add(classify(webhook));
     }
-    ClassifiedWebhooks batch = new ClassifiedWebhooks(classified);
-    if (message.replyAddress() == null) {
-      // The fast path after the commit: nobody waits, so no reply handler and no timeout timer per group.
-      vertx.eventBus().send(Bus.WEBHOOKS_CLASSIFIED, batch);
-      return;
-    }
-    vertx.eventBus().<Integer>request(Bus.WEBHOOKS_CLASSIFIED, batch)
-        .onSuccess(stored -> message.reply(stored.body()))
-        .onFailure(e -> message.fail(ReplyCodes.STORAGE_UNAVAILABLE, e.getMessage()));
+    vertx.eventBus().send(Bus.WEBHOOKS_CLASSIFIED, new ClassifiedWebhooks(classified));
   }
 
   private ClassifiedWebhook classify(WebhookReceived webhook) {
-    ClassifiedWebhook classified = classifier.classify(webhook);
+    // The raw body rides along for raw subscriptions: they are sent it without reading it back.
+    ClassifiedWebhook classified = classifier.classify(webhook).withBody(webhook.body());
     if (!classified.parseErrors().isEmpty()) {
       LOG.warn("parse errors inboundId={} source={} errors={}", webhook.inboundId(), webhook.source(),
           classified.parseErrors());

@@ -1,19 +1,21 @@
 package io.switchboard.storage;
 
+import io.switchboard.api.DeliveryJob;
 import io.switchboard.api.NormalizedEvent;
 import io.switchboard.api.PlannedDelivery;
 import io.switchboard.api.PlannedWebhook;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Stores classified events with the deliveries they owe and the outcome of each inbound body, all in the
@@ -31,10 +33,20 @@ final class EventSql {
         AS e(id, type, source, inbound_id, waba_id, phone_number_id, occurred_at, received_at, payload)
       ON CONFLICT (id) DO NOTHING""";
 
-  static final String INSERT_DELIVERY = """
-      INSERT INTO deliveries (subscription_id, message_id, event_type, inbound_id, phone_number_id, status, next_attempt_at)
-      VALUES ($1, $2, $3, $4, $5, 'pending', now())
-      ON CONFLICT (subscription_id, message_id) DO NOTHING""";
+  /**
+   * The deliveries a group owes, stored already leased to this instance (attempt 1 under way, due again only
+   * when the lease ends): dispatch sends them from memory at once, with no claim. A duplicate (a provider's
+   * retry, the sweep racing the fast path) is skipped and not returned, so it is not sent again.
+   */
+  static final String INSERT_LEASED_DELIVERIES = """
+      INSERT INTO deliveries (subscription_id, message_id, event_type, inbound_id, phone_number_id, status, attempts,
+                              next_attempt_at)
+      SELECT subscription_id, message_id, event_type, inbound_id, phone_number_id, 'pending', 1,
+             now() + lease_ms * interval '1 millisecond'
+      FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[])
+        AS d(subscription_id, message_id, event_type, inbound_id, phone_number_id, lease_ms)
+      ON CONFLICT (subscription_id, message_id) DO NOTHING
+      RETURNING id, subscription_id, message_id""";
 
   static final String GET_EVENT = """
       SELECT json_build_object('id', id, 'type', type, 'source', source, 'inbound_id', inbound_id, 'waba_id', waba_id,
@@ -50,23 +62,81 @@ final class EventSql {
         : Future.succeededFuture(rows.iterator().next().getJsonObject("item")));
   }
 
-  /** Returns, per request, how many new deliveries it created. */
-  static Future<List<Integer>> storeEvents(SqlConnection connection, List<PlannedWebhook> requests) {
+  /** Returns, per request, the deliveries it created, leased and ready to send. */
+  static Future<List<List<DeliveryJob>>> storeEvents(SqlConnection connection, List<PlannedWebhook> requests) {
     List<NormalizedEvent> events = new ArrayList<>();
-    List<Tuple> deliveries = new ArrayList<>();
     for (PlannedWebhook request : requests) {
       events.addAll(request.classified().events());
-      request.deliveries().forEach(d -> deliveries.add(deliveryRow(d, request.classified().inboundId())));
     }
-    // Events and outcomes are one multi-row statement each (cheaper for Postgres than a row per
-    // execution); deliveries stay a batch because each request needs its own count of new rows.
+    // One multi-row statement per table: cheaper for Postgres than a row per execution.
     Future<?> stored = events.isEmpty()
         ? Future.succeededFuture()
         : connection.preparedQuery(INSERT_EVENTS).execute(eventColumns(events));
     return stored
-        .compose(v -> batch(connection, INSERT_DELIVERY, deliveries))
-        .compose(inserted -> connection.preparedQuery(WebhookSql.RECORD_OUTCOMES).execute(processedColumns(requests))
-            .map(v -> newDeliveriesPerRequest(requests, inserted)));
+        .compose(v -> insertDeliveries(connection, requests))
+        .compose(created -> connection.preparedQuery(WebhookSql.RECORD_OUTCOMES).execute(processedColumns(requests))
+            .map(v -> jobsPerRequest(requests, created)));
+  }
+
+  /** The ids of the rows inserted, by (subscription, message id). */
+  private static Future<Map<String, Long>> insertDeliveries(SqlConnection connection, List<PlannedWebhook> requests) {
+    List<PlannedDelivery> planned = new ArrayList<>();
+    List<Long> inboundIds = new ArrayList<>();
+    for (PlannedWebhook request : requests) {
+      planned.addAll(request.deliveries());
+      request.deliveries().forEach(d -> inboundIds.add(request.classified().inboundId()));
+    }
+    if (planned.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return connection.preparedQuery(INSERT_LEASED_DELIVERIES).execute(deliveryColumns(planned, inboundIds))
+        .map(rows -> {
+          Map<String, Long> created = new HashMap<>();
+          for (Row row : rows) {
+            created.put(key(row.getLong("subscription_id"), row.getString("message_id")), row.getLong("id"));
+          }
+          return created;
+        });
+  }
+
+  private static List<List<DeliveryJob>> jobsPerRequest(List<PlannedWebhook> requests, Map<String, Long> created) {
+    List<List<DeliveryJob>> perRequest = new ArrayList<>(requests.size());
+    for (PlannedWebhook request : requests) {
+      List<DeliveryJob> jobs = new ArrayList<>(request.deliveries().size());
+      for (PlannedDelivery d : request.deliveries()) {
+        // remove: a delivery planned twice in one group (the same update posted twice) is sent once.
+        Long id = created.remove(key(d.subscriptionId(), d.messageId()));
+        if (id != null) {
+          jobs.add(new DeliveryJob(id, d.subscriptionId(), d.messageId(), request.classified().inboundId(), 1,
+              d.lease().toMillis(), d.body()));
+        }
+      }
+      perRequest.add(jobs);
+    }
+    return perRequest;
+  }
+
+  private static String key(long subscriptionId, String messageId) {
+    return subscriptionId + ":" + messageId;
+  }
+
+  private static Tuple deliveryColumns(List<PlannedDelivery> planned, List<Long> inboundIds) {
+    int size = planned.size();
+    Long[] subscriptions = new Long[size];
+    String[] messageIds = new String[size];
+    String[] types = new String[size];
+    String[] phoneNumberIds = new String[size];
+    Long[] leases = new Long[size];
+    for (int i = 0; i < size; i++) {
+      PlannedDelivery d = planned.get(i);
+      subscriptions[i] = d.subscriptionId();
+      messageIds[i] = d.messageId();
+      types[i] = text(d.eventType());
+      phoneNumberIds[i] = text(d.phoneNumberId());
+      leases[i] = d.lease().toMillis();
+    }
+    return Tuple.tuple().addArrayOfLong(subscriptions).addArrayOfString(messageIds).addArrayOfString(types)
+        .addArrayOfLong(inboundIds.toArray(Long[]::new)).addArrayOfString(phoneNumberIds).addArrayOfLong(leases);
   }
 
   private static Tuple eventColumns(List<NormalizedEvent> events) {
@@ -115,40 +185,8 @@ final class EventSql {
         .addArrayOfInteger(counts);
   }
 
-  private static Tuple deliveryRow(PlannedDelivery d, long inboundId) {
-    return Tuple.of(d.subscriptionId(), d.messageId(), text(d.eventType()), inboundId, text(d.phoneNumberId()));
-  }
-
   /** Postgres text cannot hold U+0000; a provider value carrying one must not fail the whole group commit. */
-  private static String text(String value) {
+  static String text(String value) {
     return value == null || value.indexOf('\u0000') < 0 ? value : value.replace("\u0000", "");
-  }
-
-  private static Future<List<Integer>> batch(SqlConnection connection, String sql, List<Tuple> rows) {
-    if (rows.isEmpty()) {
-      return Future.succeededFuture(List.of());
-    }
-    return connection.preparedQuery(sql).executeBatch(rows).map(EventSql::rowCounts);
-  }
-
-  private static List<Integer> rowCounts(RowSet<Row> first) {
-    List<Integer> counts = new ArrayList<>();
-    for (RowSet<Row> rows = first; rows != null; rows = rows.next()) {
-      counts.add(rows.rowCount());
-    }
-    return counts;
-  }
-
-  private static List<Integer> newDeliveriesPerRequest(List<PlannedWebhook> requests, List<Integer> inserted) {
-    List<Integer> perRequest = new ArrayList<>(requests.size());
-    int next = 0;
-    for (PlannedWebhook request : requests) {
-      int created = 0;
-      for (int i = 0; i < request.deliveries().size(); i++) {
-        created += inserted.get(next++);
-      }
-      perRequest.add(created);
-    }
-    return perRequest;
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.switchboard.api.AttemptResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

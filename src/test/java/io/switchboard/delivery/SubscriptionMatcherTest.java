@@ -1,6 +1,7 @@
 package io.switchboard.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.switchboard.api.ClassifiedWebhook;
 import io.switchboard.api.NormalizedEvent;
@@ -8,6 +9,7 @@ import io.switchboard.api.PlannedDelivery;
 import io.switchboard.api.StoredSubscription;
 import io.switchboard.config.SwitchboardConfig.Format;
 import io.switchboard.config.SwitchboardConfig.Subscription;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,7 +34,7 @@ class SubscriptionMatcherTest {
   }
 
   private static ClassifiedWebhook webhook(NormalizedEvent... events) {
-    return new ClassifiedWebhook(INBOUND, "meta", List.of(events), List.of());
+    return new ClassifiedWebhook(INBOUND, "meta", List.of(events), List.of(), RAW_BODY);
   }
 
   private static StoredSubscription sub(long id, List<String> events, String source, String phoneNumberId,
@@ -46,8 +48,20 @@ class SubscriptionMatcherTest {
     return sub(id, List.of(events), null, null, Format.NORMALIZED, true);
   }
 
-  private static PlannedDelivery planned(long subscriptionId, NormalizedEvent e) {
-    return new PlannedDelivery(subscriptionId, e.id(), e.type(), e.phoneNumberId());
+  private static final byte[] RAW_BODY = "{\"object\":\"whatsapp_business_account\"}".getBytes(StandardCharsets.UTF_8);
+
+  private static String planned(long subscriptionId, NormalizedEvent e) {
+    return planned(subscriptionId, e.id(), e.type(), e.phoneNumberId());
+  }
+
+  /** What a delivery is owed, as text: the records hold byte arrays, which compare by identity. */
+  private static String planned(long subscriptionId, String messageId, String type, String phoneNumberId) {
+    return subscriptionId + " " + messageId + " " + type + " " + phoneNumberId;
+  }
+
+  private static List<String> plan(SubscriptionMatcher matcher, ClassifiedWebhook webhook) {
+    return matcher.plan(webhook).stream()
+        .map(d -> planned(d.subscriptionId(), d.messageId(), d.eventType(), d.phoneNumberId())).toList();
   }
 
   // ---------------------------------------------------------------- glob
@@ -91,7 +105,7 @@ class SubscriptionMatcherTest {
     SubscriptionMatcher matcher = new SubscriptionMatcher(List.of(sub(1, "message.*"), sub(2, "template.*")));
 
     assertEquals(List.of(planned(1, RECEIVED), planned(1, FAILED), planned(2, TEMPLATE)),
-        matcher.plan(webhook(RECEIVED, TEMPLATE, FAILED)));
+        plan(matcher, webhook(RECEIVED, TEMPLATE, FAILED)));
   }
 
   @Test
@@ -99,7 +113,7 @@ class SubscriptionMatcherTest {
   void overlappingGlobsPlanOnce() {
     SubscriptionMatcher matcher = new SubscriptionMatcher(List.of(sub(1, "message.*", "*", "message.received")));
 
-    assertEquals(List.of(planned(1, RECEIVED)), matcher.plan(webhook(RECEIVED)));
+    assertEquals(List.of(planned(1, RECEIVED)), plan(matcher, webhook(RECEIVED)));
   }
 
   @Test
@@ -110,7 +124,7 @@ class SubscriptionMatcherTest {
         sub(2, List.of("*"), "meta", null, Format.NORMALIZED, true)));
 
     assertEquals(List.of(planned(1, D360_RECEIVED), planned(2, RECEIVED)),
-        matcher.plan(webhook(RECEIVED, D360_RECEIVED)));
+        plan(matcher, webhook(RECEIVED, D360_RECEIVED)));
   }
 
   @Test
@@ -121,7 +135,7 @@ class SubscriptionMatcherTest {
         sub(2, List.of("message.*"), "meta", "111", Format.NORMALIZED, true)));
 
     assertEquals(List.of(planned(1, TEMPLATE), planned(2, RECEIVED), planned(2, FAILED)),
-        matcher.plan(webhook(RECEIVED, FAILED, TEMPLATE, D360_RECEIVED)));
+        plan(matcher, webhook(RECEIVED, FAILED, TEMPLATE, D360_RECEIVED)));
   }
 
   @Test
@@ -132,7 +146,7 @@ class SubscriptionMatcherTest {
         sub(2, List.of("*"), null, null, Format.RAW, false),
         sub(3, "template.status")));
 
-    assertEquals(List.of(planned(3, TEMPLATE)), matcher.plan(webhook(RECEIVED, TEMPLATE)));
+    assertEquals(List.of(planned(3, TEMPLATE)), plan(matcher, webhook(RECEIVED, TEMPLATE)));
   }
 
   @Test
@@ -141,8 +155,8 @@ class SubscriptionMatcherTest {
     SubscriptionMatcher matcher = new SubscriptionMatcher(List.of(
         sub(7, List.of("message.*"), null, null, Format.RAW, true)));
 
-    assertEquals(List.of(new PlannedDelivery(7, "raw_42", "raw", "111")),
-        matcher.plan(webhook(TEMPLATE, RECEIVED, FAILED)));
+    assertEquals(List.of(planned(7, "raw_42", "raw", "111")),
+        plan(matcher, webhook(TEMPLATE, RECEIVED, FAILED)));
   }
 
   @Test
@@ -152,8 +166,8 @@ class SubscriptionMatcherTest {
         sub(7, List.of("message.*"), null, null, Format.RAW, true),
         sub(8, List.of("*"), "360dialog", null, Format.RAW, true)));
 
-    assertEquals(List.of(), matcher.plan(webhook(TEMPLATE)));
-    assertEquals(List.of(), matcher.plan(webhook()));
+    assertEquals(List.of(), plan(matcher, webhook(TEMPLATE)));
+    assertEquals(List.of(), plan(matcher, webhook()));
   }
 
   @Test
@@ -162,13 +176,26 @@ class SubscriptionMatcherTest {
     SubscriptionMatcher matcher = new SubscriptionMatcher(List.of(
         sub(1, "*"), sub(2, List.of("*"), null, null, Format.RAW, true)));
 
-    assertEquals(List.of(planned(1, RECEIVED), planned(1, TEMPLATE), new PlannedDelivery(2, "raw_42", "raw", "111")),
-        matcher.plan(webhook(RECEIVED, TEMPLATE)));
+    assertEquals(List.of(planned(1, RECEIVED), planned(1, TEMPLATE), planned(2, "raw_42", "raw", "111")),
+        plan(matcher, webhook(RECEIVED, TEMPLATE)));
   }
 
   @Test
   @DisplayName("No subscriptions, no deliveries")
   void noSubscriptions() {
-    assertEquals(List.of(), new SubscriptionMatcher(List.of()).plan(webhook(RECEIVED)));
+    assertEquals(List.of(), plan(new SubscriptionMatcher(List.of()), webhook(RECEIVED)));
+  }
+
+  @Test
+  @DisplayName("A delivery carries what will be POSTed: the event's JSON, or the raw body for a raw subscription")
+  void bodiesRideAlong() {
+    SubscriptionMatcher matcher = new SubscriptionMatcher(List.of(
+        sub(1, "*"), sub(2, List.of("*"), null, null, Format.RAW, true)));
+
+    List<PlannedDelivery> planned = matcher.plan(webhook(RECEIVED));
+
+    assertEquals("{}", new String(planned.get(0).body(), StandardCharsets.UTF_8));
+    assertSame(RAW_BODY, planned.get(1).body());
+    assertEquals(Duration.ofSeconds(92), planned.get(0).lease());
   }
 }

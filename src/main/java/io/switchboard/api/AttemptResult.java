@@ -1,9 +1,9 @@
-package io.switchboard.delivery;
+package io.switchboard.api;
 
 import java.time.Duration;
 
 /** What one HTTP try came to, before the schedule decides what happens next. */
-sealed interface AttemptResult {
+public sealed interface AttemptResult {
 
   record Delivered(int status) implements AttemptResult {}
 

@@ -1,0 +1,49 @@
+package io.switchboard.storage;
+
+import io.switchboard.api.Bus;
+import io.switchboard.api.StoreWebhook;
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.metrics.Meters;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * The durable intake: group-commits inbound bodies (the acknowledgement waits for this commit) and hands the
+ * committed ones to the parser. The only write that needs its own WAL flush.
+ */
+final class IntakeVerticle extends VerticleBase {
+
+  private final PgConnectOptions options;
+  private final SwitchboardConfig.Storage config;
+  private final Meters meters;
+  private Pool pool;
+  private ParserHandOff handOff;
+
+  IntakeVerticle(PgConnectOptions options, SwitchboardConfig.Storage config, Meters meters) {
+    this.options = options;
+    this.config = config;
+    this.meters = meters;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = Pools.durable(vertx, options, 2);
+    handOff = new ParserHandOff(vertx, config.maxBatchSize());
+    // One write in flight: the next group takes every request that arrived during this commit (bigger groups
+    // cost less per webhook in the JVM and in Postgres; see BENCHMARKS.md).
+    GroupCommit<StoreWebhook, Long> commits = new GroupCommit<>(config.maxBatchSize(), 1,
+        size -> meters.storageBatch("webhooks", size),
+        rows -> WebhookSql.insertWebhooks(pool, rows).onSuccess(ids -> handOff.committed(rows, ids)));
+    return vertx.eventBus().<StoreWebhook>consumer(Bus.STORE_WEBHOOK,
+            m -> Replies.answer(m, webhook -> commits.submit(webhook, !webhook.acknowledged())))
+        .completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    handOff.flush();
+    return Pools.close(pool);
+  }
+}

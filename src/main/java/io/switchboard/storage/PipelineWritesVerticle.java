@@ -1,0 +1,121 @@
+package io.switchboard.storage;
+
+import io.switchboard.api.AttemptRecord;
+import io.switchboard.api.AttemptRecords;
+import io.switchboard.api.Bus;
+import io.switchboard.api.ClaimDeliveries;
+import io.switchboard.api.DeliveryBatch;
+import io.switchboard.api.DeliveryJob;
+import io.switchboard.api.OutcomesRecorded;
+import io.switchboard.api.PlannedWebhook;
+import io.switchboard.api.ReleaseDeliveries;
+import io.switchboard.api.StoreEvents;
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.metrics.Meters;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hot-path writes after the body: each classified webhook's events, leased deliveries and outcome in one
+ * group commit, then the new deliveries go to dispatch with their bodies; attempt outcomes in batches; and
+ * dispatch's claims and releases of the work Postgres holds.
+ */
+final class PipelineWritesVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PipelineWritesVerticle.class);
+
+  private final PgConnectOptions options;
+  private final SwitchboardConfig.Storage config;
+  private final Meters meters;
+  private Pool pool;
+  private GroupCommit<PlannedWebhook, List<DeliveryJob>> eventCommits;
+  private GroupCommit<AttemptRecord, Void> attemptCommits;
+
+  PipelineWritesVerticle(PgConnectOptions options, SwitchboardConfig.Storage config, Meters meters) {
+    this.options = options;
+    this.config = config;
+    this.meters = meters;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = Pools.relaxed(vertx, options, 4);
+    int batch = config.maxBatchSize();
+    // One events write in flight: groups grow while it commits (19 -> 34 webhooks at saturation) and cost less
+    // per webhook on both sides. A group Postgres refuses for its data is written again body by body, so one
+    // bad body does not hold back the rest; on a lost connection every retry would fail as well.
+    eventCommits = new GroupCommit<>(batch, 1, Pools::refusedData, size -> meters.storageBatch("events", size),
+        this::writeEvents);
+    attemptCommits = new GroupCommit<>(batch, 2, Pools::refusedData, size -> meters.storageBatch("attempts", size),
+        rows -> DeliverySql.recordAttempts(pool, rows));
+    EventBus bus = vertx.eventBus();
+    bus.<StoreEvents>consumer(Bus.STORE_EVENTS, m -> store(m.body()));
+    bus.<AttemptRecords>consumer(Bus.RECORD_ATTEMPTS, m -> record(m.body()));
+    bus.<ClaimDeliveries>consumer(Bus.CLAIM_DELIVERIES,
+        m -> Replies.answer(m, claim -> DeliverySql.claimDueDeliveries(pool, claim).map(DeliveryBatch::new)));
+    return bus.<ReleaseDeliveries>consumer(Bus.RELEASE_DELIVERIES,
+        m -> Replies.answer(m, release -> DeliverySql.releaseDeliveries(pool, release))).completion();
+  }
+
+  /** Commits one group and hands it on: its new deliveries to dispatch, its outcomes to whoever waits for them. */
+  private Future<List<List<DeliveryJob>>> writeEvents(List<PlannedWebhook> rows) {
+    return pool.withTransaction(c -> EventSql.storeEvents(c, rows)).onSuccess(jobs -> {
+      List<DeliveryJob> leased = new ArrayList<>();
+      jobs.forEach(leased::addAll);
+      if (!leased.isEmpty()) {
+        vertx.eventBus().send(Bus.DELIVERIES_LEASED, new DeliveryBatch(leased));
+      }
+      vertx.eventBus().publish(Bus.OUTCOMES_RECORDED,
+          new OutcomesRecorded(rows.stream().map(r -> r.classified().inboundId()).toList()));
+    });
+  }
+
+  private void store(StoreEvents request) {
+    List<Future<?>> stored = new ArrayList<>(request.webhooks().size());
+    for (PlannedWebhook webhook : request.webhooks()) {
+      stored.add(eventCommits.submit(webhook)
+          .recover(e -> Pools.refusedForGood(e) ? refuse(webhook.classified().inboundId(), e) : Future.failedFuture(e)));
+    }
+    Future.join(stored).onFailure(e -> LOG.warn("events of {} of {} webhooks not stored from inboundId={}; the"
+        + " recovery sweep retries them: {}", stored.stream().filter(Future::failed).count(), stored.size(),
+        request.webhooks().get(0).classified().inboundId(), e.getMessage()));
+  }
+
+  /**
+   * Postgres refused this body's events on their own: the same body would be refused again at every sweep,
+   * holding the recovery watermark below it for good. It gets the outcome {@code refused} with Postgres's
+   * error; the body stays for inspection. No delivery was created.
+   */
+  private Future<List<DeliveryJob>> refuse(long inboundId, Throwable cause) {
+    LOG.error("events of inbound webhook {} refused by Postgres; body kept, outcome refused: {}", inboundId,
+        cause.getMessage());
+    return WebhookSql.recordRefused(pool, inboundId, cause.getMessage())
+        .onSuccess(v -> vertx.eventBus().publish(Bus.OUTCOMES_RECORDED, new OutcomesRecorded(List.of(inboundId))))
+        .<List<DeliveryJob>>map(List.of())
+        .recover(e -> Future.failedFuture(cause));
+  }
+
+  /**
+   * An attempt that is not recorded leaves its delivery leased: when the lease ends it is sent again (at least
+   * once), so a refusal here costs a duplicate, never a loss.
+   */
+  private void record(AttemptRecords records) {
+    List<Future<?>> recorded = new ArrayList<>(records.attempts().size());
+    records.attempts().forEach(a -> recorded.add(attemptCommits.submit(a)));
+    Future.join(recorded).onFailure(e -> LOG.warn("{} of {} attempts not recorded from deliveryId={}; their"
+        + " deliveries are sent again when the lease ends: {}", recorded.stream().filter(Future::failed).count(),
+        recorded.size(), records.attempts().get(0).deliveryId(), e.getMessage()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return Pools.close(pool);
+  }
+}

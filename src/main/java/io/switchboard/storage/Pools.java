@@ -1,0 +1,54 @@
+package io.switchboard.storage;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+/** Each storage verticle's own reactive pool, built here; and how Postgres's refusals are told apart. */
+final class Pools {
+
+  private Pools() {}
+
+  /** A commit waits for its WAL flush whatever the server or role default says: what is acknowledged survives. */
+  static Pool durable(Vertx vertx, PgConnectOptions options, int maxSize) {
+    return create(vertx, new PgConnectOptions(options).addProperty("synchronous_commit", "on"), maxSize);
+  }
+
+  /**
+   * Everything after the inbound row is re-derivable: a lost event commit is re-parsed by the recovery sweep,
+   * a lost attempt record means one more (at-least-once) attempt. So those commits skip waiting for a flush.
+   */
+  static Pool relaxed(Vertx vertx, PgConnectOptions options, int maxSize) {
+    return create(vertx, new PgConnectOptions(options).addProperty("synchronous_commit", "off"), maxSize);
+  }
+
+  private static Pool create(Vertx vertx, PgConnectOptions options, int maxSize) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(maxSize))
+        .connectingTo(options)
+        .using(vertx)
+        .build();
+  }
+
+  static Future<Void> close(Pool pool) {
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  /** An error in the data itself (SQLSTATE class 22 or 23): it comes back on every retry of the same rows. */
+  static boolean refusedData(Throwable e) {
+    return e instanceof PgException pg && pg.getSqlState() != null
+        && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"));
+  }
+
+  /**
+   * A data error that is the rows' own for good, except a foreign key (23503): a delivery or attempt for a
+   * subscription deleted meanwhile, which the next sweep plans afresh (or no longer owes).
+   */
+  static boolean refusedForGood(Throwable e) {
+    return refusedData(e) && !"23503".equals(((PgException) e).getSqlState());
+  }
+}
