@@ -3,7 +3,8 @@
 #
 #   bench/ingress.sh
 #
-# Builds the jar, then for each server in turn (bare, Switchboard ack: durable, Switchboard ack: immediate):
+# Builds the jar, then for each server in turn (bare, bare-durable = bare + one group-committed INSERT into the
+# Postgres Switchboard started, Switchboard ack: durable, Switchboard ack: immediate):
 #   1. saturation: wrk, WARMUP s discarded, then MEASURE s measured (THREADS threads, CONNECTIONS connections),
 #   2. fixed rate: RATE requests/s open loop (bench/load/FixedRateLoad.java, latency from the intended send
 #      time), FIXED_WARMUP s discarded, then MEASURE s measured.
@@ -70,7 +71,8 @@ command -v wrk >/dev/null || { log "installing wrk"; apt-get install -y -q wrk >
 
 log "building $JAR and the bench classes"
 (cd "$ROOT" && ./mvnw -q -B package -DskipTests)
-javac -d "$WORK/classes" -cp "$JAR" "$ROOT/bench/bare/BareServer.java" "$ROOT/bench/load/FixedRateLoad.java"
+javac -d "$WORK/classes" -cp "$JAR" "$ROOT/bench/bare/BareServer.java" "$ROOT/bench/bare/BareDurableServer.java" \
+  "$ROOT/bench/load/FixedRateLoad.java"
 CP="$JAR:$WORK/classes"
 
 # A realistic body: a Meta text message envelope; signed the way Meta signs it (HMAC-SHA256 of the raw bytes).
@@ -212,6 +214,22 @@ count_rows() { # name
 }
 
 start_switchboard durable durable
+# The durable floor runs first, on the Postgres this Switchboard started (same server, same settings, its own
+# table), while Switchboard sits idle beside it.
+SB_PID=$SERVER_PID
+kill "$MONITOR_PID" "$JSTAT_PID" 2>/dev/null || true
+log "bare-durable: starting on 127.0.0.1:$BARE_PORT, postgres on $PG_PORT"
+java -Xmx512m -cp "$CP" BareDurableServer "$BARE_PORT" "$PG_PORT" > "$WORK/bare-durable.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 40); do grep -q 'bare-durable server ready' "$WORK/bare-durable.log" && break; sleep 0.25; done
+start_monitors bare-durable "$SERVER_PID"
+measure bare-durable "$BARE_PORT"
+kill "$MONITOR_PID" "$JSTAT_PID" 2>/dev/null || true
+kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+R[bare-durable.rows]=$(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc 'SELECT count(*) FROM bare_webhooks')
+R[bare-durable.oks]=$(( R[bare-durable.warmup.requests] - R[bare-durable.warmup.non2xx] + R[bare-durable.sat.requests] - R[bare-durable.sat.non2xx] + R[bare-durable.fixed.ok200] ))
+SERVER_PID=$SB_PID
+start_monitors durable "$SERVER_PID"
 measure durable "$SB_PORT"
 count_rows durable
 stop_server
@@ -233,18 +251,23 @@ printf '| %-20s | %9s | %6s | %8s | %8s | %9s | %11s | %11s | %12s | %7s | %8s |
   server 'req/s' ratio 'p50 ms' 'p99 ms' 'p99.9 ms' "@$RATE p50" "@$RATE p99" "@$RATE p99.9" \
   'RSS MB' 'heap MB' 'pg Pss MB'
 printf '|%s|\n' "----------------------|-----------|--------|----------|----------|-----------|-------------|-------------|--------------|---------|----------|-----------"
-for s in bare durable immediate; do
+for s in bare bare-durable durable immediate; do
   printf '| %-20s | %9s | %6s | %8s | %8s | %9s | %11s | %11s | %12s | %7s | %8s | %9s |\n' \
-    "$([ $s = bare ] && echo 'bare Vert.x' || echo "switchboard $s")" "${R[$s.sat.rps]}" \
-    "$(ratio "${R[$s.sat.rps]}" "${R[bare.sat.rps]}")" "${R[$s.sat.p50_ms]}" "${R[$s.sat.p99_ms]}" \
+    "$(case $s in bare) echo 'bare Vert.x';; bare-durable) echo 'bare-durable';; *) echo "switchboard $s";; esac)" \
+    "${R[$s.sat.rps]}" "$(ratio "${R[$s.sat.rps]}" "${R[bare.sat.rps]}")" "${R[$s.sat.p50_ms]}" "${R[$s.sat.p99_ms]}" \
     "${R[$s.sat.p999_ms]}" "${R[$s.fixed.p50_ms]}" "${R[$s.fixed.p99_ms]}" "${R[$s.fixed.p999_ms]}" \
     "${R[$s.hwm_mb]}" "${R[$s.heap_mb]}" "$([ $s = bare ] && echo - || echo "${R[$s.pg_mb]}")"
 done
 echo
+echo "durable floor: switchboard durable / bare-durable = $(ratio "${R[durable.sat.rps]}" "${R[bare-durable.sat.rps]}")" \
+  "at saturation; at $RATE/s p99 ${R[durable.fixed.p99_ms]} ms vs ${R[bare-durable.fixed.p99_ms]} ms;" \
+  "bare-durable: 200s=${R[bare-durable.oks]}, rows=${R[bare-durable.rows]}"
+echo
 echo "CPU per request at saturation (µs): bare JVM ${R[bare.sat.jvm_us]};" \
+  "bare-durable JVM ${R[bare-durable.sat.jvm_us]} + Postgres ${R[bare-durable.sat.pg_us]};" \
   "durable JVM ${R[durable.sat.jvm_us]} + Postgres ${R[durable.sat.pg_us]};" \
   "immediate JVM ${R[immediate.sat.jvm_us]} + Postgres ${R[immediate.sat.pg_us]}"
-for s in bare durable immediate; do
+for s in bare bare-durable durable immediate; do
   echo "$s: saturation non-2xx=${R[$s.sat.non2xx]} socket errors=${R[$s.sat.sockerr]};" \
     "fixed rate ok=${R[$s.fixed.ok200]} non-200=${R[$s.fixed.non200]} errors=${R[$s.fixed.errors]} complete=${R[$s.fixed.complete]}"
 done

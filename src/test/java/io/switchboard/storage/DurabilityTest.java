@@ -76,6 +76,66 @@ class DurabilityTest {
     }
   }
 
+  @Test
+  @DisplayName("SIGKILL in the middle of a burst to a healthy subscriber; restart on the same data directory: every acknowledged message reaches it")
+  void crashMidBurst(Vertx vertx, @TempDir Path dir) throws Exception {
+    CallbackServer callbacks = new CallbackServer(vertx).start();
+    int port = TestRouter.freePort();
+    int pgPort = TestRouter.freePort();
+    Path dataDir = dir.resolve("pg");
+    Path config = dir.resolve("config.yaml");
+    Files.writeString(config, """
+        http: { port: %d, host: 127.0.0.1 }
+        sources:
+          - { name: meta, kind: meta, appSecret: %s }
+        subscriptions:
+          - { name: crm, url: "%s", events: ["message.received"], secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw, timeout: 1s }
+        delivery: { allowHttp: true, allowPrivateNetworks: true, pollInterval: 200ms }
+        storage: { embedded: { dataDir: "%s", port: %d }, recoveryGrace: 1s, recoveryInterval: 500ms }
+        """.formatted(port, Fixtures.APP_SECRET, callbacks.url("/crm"), dataDir, pgPort));
+    RouterProcess router = new RouterProcess(config, dir.resolve("router.log"), port);
+    try {
+      router.start();
+      Set<String> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      WebClient client = WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions(),
+          new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
+      for (int i = 0; i < 2_000; i++) {
+        String id = "midburst" + i;
+        byte[] body = Fixtures.unique("meta-text-01.json", id);
+        client.post(port, "127.0.0.1", "/webhooks/meta")
+            .putHeader("X-Hub-Signature-256", Fixtures.metaSignature(Fixtures.APP_SECRET, body))
+            .sendBuffer(Buffer.buffer(body))
+            .onSuccess(r -> {
+              if (r.statusCode() == 200) {
+                acknowledged.add(id);
+              }
+            });
+      }
+      Await.until("a part of the burst acknowledged", Duration.ofSeconds(30), () -> acknowledged.size() >= 300);
+      router.kill();
+      Set<String> beforeKill = Set.copyOf(acknowledged);
+      assertTrue(beforeKill.size() < 2_000, "the kill came in the middle of the burst");
+
+      router.start();
+      Await.until("every acknowledged message delivered after the restart", Duration.ofSeconds(60),
+          () -> receivedIds(callbacks).containsAll(beforeKill));
+      long duplicates = callbacks.accepted.size() - receivedIds(callbacks).size();
+      System.out.printf("crash mid-burst: %d acknowledged before the kill, %d delivered, %d duplicates%n",
+          beforeKill.size(), receivedIds(callbacks).size(), duplicates);
+    } finally {
+      router.stop();
+      RouterProcess.killPostgres(dataDir.toFile());
+    }
+  }
+
+  /** The suffix each message of the burst carries in its message id. */
+  private static Set<String> receivedIds(CallbackServer callbacks) {
+    return callbacks.accepted.stream()
+        .map(r -> r.json().getJsonObject("data").getString("message_id"))
+        .map(id -> id.substring(id.lastIndexOf('-') + 1))
+        .collect(Collectors.toSet());
+  }
+
   /** Deliveries that failed at least once and wait for their next attempt (read from the orphaned server). */
   private static long backingOff(int pgPort) throws Exception {
     try (var c = DriverManager.getConnection("jdbc:postgresql://localhost:" + pgPort + "/postgres", "postgres", "");

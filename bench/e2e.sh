@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# End-to-end benchmark (issue 13): webhooks in, callbacks out, against a bare Vert.x client posting to the same
+# receiver, in one run. See bench/e2e/E2eBench.java for the phases.
+#
+#   bench/e2e.sh            (~6 min)
+#
+# Environment: WARMUP=20 MEASURE=10 (seconds per wrk run), RATE=3300 FIXED_SECONDS=30 (the fixed-rate phases),
+# ports (127.0.0.1 only): ROUTER_PORT=18290 RECEIVER_PORT=18291 (and RECEIVER_PORT+1, ROUTER_PORT+10 for Postgres).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROUTER_PORT=${ROUTER_PORT:-18290} RECEIVER_PORT=${RECEIVER_PORT:-18291}
+WORK=$(mktemp -d /tmp/switchboard-e2e.XXXXXX)
+cleanup() {
+  pkill -f "switchboard.jar --config $WORK" 2>/dev/null || true
+  sleep 1
+  for pidfile in "$WORK"/pg-*/postmaster.pid; do
+    [ -f "$pidfile" ] && kill -INT "$(head -1 "$pidfile")" 2>/dev/null || true
+  done
+  if [ "${KEEP:-0}" = 1 ]; then echo "work dir kept: $WORK" >&2; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+for p in "$ROUTER_PORT" "$RECEIVER_PORT" "$((RECEIVER_PORT + 1))" "$((ROUTER_PORT + 10))"; do
+  ! ss -ltnH "sport = :$p" | grep -q . || { echo "port $p is in use" >&2; exit 1; }
+done
+command -v wrk >/dev/null || { echo "installing wrk" >&2; apt-get install -y -q wrk >/dev/null; }
+command -v psql >/dev/null || { echo "installing postgresql-client" >&2; apt-get install -y -q postgresql-client >/dev/null; }
+(cd "$ROOT" && ./mvnw -q -B package -DskipTests)
+java -Xmx1g -cp "$ROOT/target/switchboard.jar" "$ROOT/bench/e2e/E2eBench.java" "$ROOT" "$WORK" "$ROUTER_PORT" "$RECEIVER_PORT"

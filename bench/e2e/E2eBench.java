@@ -1,0 +1,419 @@
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.ext.web.client.WebClient;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * End-to-end benchmark (issue 13), run by bench/e2e.sh with the Switchboard jar on the classpath. One JVM holds
+ * the receivers (127.0.0.1, answer 200 at once; one answering 503 for the failing-subscriber phase) and the
+ * bare Vert.x client; Switchboard runs as its own process (the jar, embedded Postgres, fsync on, ack: durable),
+ * started afresh on a new data directory for each phase. Phases, one run:
+ *   bare        a WebClient POSTs to the receiver at concurrency 10: warm-up, then measured;
+ *   sat-1/sat-4 one / four normalized subscriptions; wrk (2 threads, 32 connections, distinct message ids)
+ *               warms up, then a measured wrk run; events/s from its first post to the last callback;
+ *   fixed       one subscription, a fixed rate for a warm-up and a measured window; latency per webhook from
+ *               its intended send time to its callback (no coordinated omission), intake p99;
+ *   fixed-503   the same beside a second subscription whose endpoint answers 503 throughout.
+ * Every accepted webhook must reach the receiver: the counts are printed beside the 200s.
+ */
+public final class E2eBench {
+
+  static final String SECRET = "bench-app-secret";
+  static final String SIGNING = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  static final Pattern WAMID = Pattern.compile("\"(wamid\\.[^\"]*)\"");
+  static final Pattern FIXED = Pattern.compile("-f(\\d+)-(\\d+)\"");
+
+  static Path root;
+  static Path work;
+  static int routerPort;
+  static int receiverPort;
+  static int failingPort;
+  static int warmup = 20;
+  static int measure = 10;
+
+  /** What the receivers saw: first arrival per (path, message id), duplicates, and the fixed phase's arrivals. */
+  static final Map<String, Long> arrivals = new ConcurrentHashMap<>();
+  static final AtomicLong duplicates = new AtomicLong();
+  static final AtomicLong failingHits = new AtomicLong();
+  static volatile long[] fixedArrivals = new long[0];
+  static volatile String fixedRun = "";
+
+  public static void main(String[] args) throws Exception {
+    root = Path.of(args[0]);
+    work = Path.of(args[1]);
+    routerPort = Integer.parseInt(args[2]);
+    receiverPort = Integer.parseInt(args[3]);
+    failingPort = receiverPort + 1;
+    warmup = Integer.parseInt(System.getenv().getOrDefault("WARMUP", "20"));
+    measure = Integer.parseInt(System.getenv().getOrDefault("MEASURE", "10"));
+    int rate = Integer.parseInt(System.getenv().getOrDefault("RATE", "3300"));
+    int fixedSeconds = Integer.parseInt(System.getenv().getOrDefault("FIXED_SECONDS", "30"));
+
+    Vertx vertx = Vertx.vertx();
+    receiver(vertx, receiverPort, false);
+    receiver(vertx, failingPort, true);
+    System.out.printf("machine: %d cores, %s%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
+
+    double bare = bare(vertx);
+    System.out.printf("bare Vert.x client, concurrency 10: %,.0f requests/s%n", bare);
+    List<String> report = new ArrayList<>();
+    report.add(String.format("| bare Vert.x client (concurrency 10) | %,.0f req/s | 1.00x |", bare));
+    report.add(saturation(1, bare));
+    report.add(saturation(4, bare));
+    String fixed = fixed(vertx, rate, fixedSeconds, false);
+    String failing = fixed(vertx, rate, fixedSeconds, true);
+    System.out.println();
+    System.out.println("| phase | result | ratio to bare |");
+    System.out.println("|---|---|---|");
+    report.forEach(System.out::println);
+    System.out.println();
+    System.out.println(fixed);
+    System.out.println(failing);
+    vertx.close().await();
+    System.exit(0);
+  }
+
+  static void receiver(Vertx vertx, int port, boolean failing) throws Exception {
+    HttpServer server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      if (failing) {
+        failingHits.incrementAndGet();
+        req.response().setStatusCode(503).end();
+        return;
+      }
+      long now = System.nanoTime();
+      String text = body.toString(StandardCharsets.UTF_8);
+      Matcher fixedMark = FIXED.matcher(text);
+      if (fixedMark.find() && fixedMark.group(1).equals(fixedRun) && req.path().equals("/s1")) {
+        int n = Integer.parseInt(fixedMark.group(2));
+        long[] slots = fixedArrivals;
+        if (n < slots.length && slots[n] == 0) {
+          slots[n] = now;
+        }
+      }
+      Matcher id = WAMID.matcher(text);
+      if (id.find() && arrivals.putIfAbsent(req.path() + " " + id.group(1), now) != null) {
+        duplicates.incrementAndGet();
+      }
+      req.response().end();
+    }));
+    server.listen(port, "127.0.0.1").await(10, TimeUnit.SECONDS);
+  }
+
+  /** The floor: a bare WebClient at concurrency 10 against the same receiver, warmed up in this JVM first. */
+  static double bare(Vertx vertx) throws Exception {
+    WebClient client = WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions(),
+        new PoolOptions().setHttp1MaxSize(10));
+    byte[] sample = Files.readAllBytes(root.resolve("bench/payload.json"));
+    closedLoop(vertx, client, sample, warmup);
+    long count = closedLoop(vertx, client, sample, measure);
+    arrivals.clear();
+    duplicates.set(0);
+    return count / (double) measure;
+  }
+
+  static long closedLoop(Vertx vertx, WebClient client, byte[] body, int seconds) throws InterruptedException {
+    AtomicLong done = new AtomicLong();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    CountDownLatch finished = new CountDownLatch(10);
+    for (int i = 0; i < 10; i++) {
+      vertx.runOnContext(v -> loop(client, body, end, done, finished));
+    }
+    finished.await();
+    return done.get();
+  }
+
+  static void loop(WebClient client, byte[] body, long end, AtomicLong done, CountDownLatch finished) {
+    if (System.nanoTime() >= end) {
+      finished.countDown();
+      return;
+    }
+    client.post(receiverPort, "127.0.0.1", "/bare").putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer(body)).onComplete(r -> {
+          done.incrementAndGet();
+          loop(client, body, end, done, finished);
+        });
+  }
+
+  static String saturation(int subscribers, double bare) throws Exception {
+    String name = "sat-" + subscribers;
+    Router router = Router.start(name, subscribers, false);
+    log(name + ": wrk warm-up " + warmup + " s");
+    wrk(name + "-warmup", warmup);
+    router.awaitDrained();
+    arrivals.clear();
+    duplicates.set(0);
+    log(name + ": wrk measured " + measure + " s");
+    long start = System.nanoTime();
+    Map<String, String> result = wrk(name, measure);
+    long accepted = Long.parseLong(result.get("requests")) - Long.parseLong(result.get("non2xx"));
+    long expected = accepted * subscribers;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (arrivals.size() < expected && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    long last = arrivals.values().stream().mapToLong(Long::longValue).max().orElse(start);
+    double seconds = (last - start) / 1e9;
+    double delivered = arrivals.size() / seconds;
+    String memory = router.stop();
+    String line = String.format("| %d subscriber%s: %,d webhooks accepted (intake %s req/s, p99 %s ms), %,d of %,d"
+            + " deliveries received (%d duplicates; wrk does not count the requests in flight when it stops) in %.1f s | %,.0f deliveries/s | %.2fx | %s",
+        subscribers, subscribers == 1 ? "" : "s", accepted, result.get("rps"), result.get("p99_ms"), arrivals.size(),
+        expected, duplicates.get(), seconds, delivered, delivered / bare, memory);
+    log(line);
+    return line;
+  }
+
+  /** Open loop at a fixed rate: webhook i is due at start + i/rate; its callback's latency counts from then. */
+  static String fixed(Vertx vertx, int rate, int seconds, boolean withFailing) throws Exception {
+    String name = withFailing ? "fixed-503" : "fixed";
+    Router router = Router.start(name, 1, withFailing);
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(32));
+    String template = Files.readString(root.resolve("bench/payload.json"));
+    log(name + ": warm-up " + warmup + " s at " + rate + "/s");
+    openLoop(vertx, client, template, rate, warmup, "1" + System.nanoTime() % 100000);
+    router.awaitDrained();
+    String run = "2" + System.nanoTime() % 100000;
+    int total = rate * seconds;
+    fixedArrivals = new long[total];
+    fixedRun = run;
+    failingHits.set(0);
+    log(name + ": measured " + seconds + " s at " + rate + "/s");
+    OpenLoop measured = openLoop(vertx, client, template, rate, seconds, run);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long received;
+    do {
+      received = Arrays.stream(fixedArrivals).filter(t -> t != 0).count();
+      if (received >= measured.accepted) {
+        break;
+      }
+      Thread.sleep(20);
+    } while (System.nanoTime() < deadline);
+    long backlog = router.pending();
+    long[] latencies = new long[(int) received];
+    int j = 0;
+    for (int i = 0; i < total; i++) {
+      if (fixedArrivals[i] != 0) {
+        latencies[j++] = fixedArrivals[i] - measured.intended[i];
+      }
+    }
+    Arrays.sort(latencies);
+    long[] intake = measured.intakeLatencies.clone();
+    Arrays.sort(intake);
+    String memory = router.stop();
+    String line = String.format("%s: %d/s for %d s, %,d accepted, %,d received; end to end p50 %.1f ms, p99 %.1f ms,"
+            + " p99.9 %.1f ms, max %.1f ms; intake p99 %.1f ms; pending deliveries to the healthy endpoint at the end %d%s; %s",
+        withFailing ? "fixed rate beside a subscriber answering 503" : "fixed rate, one subscriber", rate, seconds,
+        measured.accepted, received, pct(latencies, 50), pct(latencies, 99), pct(latencies, 99.9),
+        latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6, pct(intake, 99), backlog,
+        withFailing ? "; the failing endpoint was hit " + failingHits.get() + " times" : "", memory);
+    log(line);
+    return line;
+  }
+
+  record OpenLoop(long accepted, long[] intended, long[] intakeLatencies) {}
+
+  static OpenLoop openLoop(Vertx vertx, HttpClient client, String template, int rate, int seconds, String run)
+      throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    int cut = template.indexOf('"', template.indexOf("\"wamid.") + 1);
+    String head = template.substring(0, cut);
+    String tail = template.substring(cut);
+    int total = rate * seconds;
+    long[] intended = new long[total];
+    long[] intake = new long[total];
+    AtomicLong accepted = new AtomicLong();
+    CountDownLatch finished = new CountDownLatch(total);
+    long period = 1_000_000_000L / rate;
+    long start = System.nanoTime();
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+        .setPort(routerPort).setURI("/webhooks/meta").putHeader("content-type", "application/json");
+    long[] sent = {0};
+    vertx.setPeriodic(1, id -> {
+      long due = Math.min(total, (System.nanoTime() - start) / period + 1);
+      for (; sent[0] < due; sent[0]++) {
+        int i = (int) sent[0];
+        intended[i] = start + i * period;
+        byte[] bytes = (head + "-f" + run + "-" + i + tail).getBytes(StandardCharsets.UTF_8);
+        String signature = "sha256=" + HexFormat.of().formatHex(mac.doFinal(bytes));
+        client.request(options)
+            .compose(r -> r.putHeader("x-hub-signature-256", signature).send(Buffer.buffer(bytes))
+                .compose(response -> response.body().map(b -> response.statusCode())))
+            .onComplete(r -> {
+              intake[i] = System.nanoTime() - intended[i];
+              if (r.succeeded() && r.result() == 200) {
+                accepted.incrementAndGet();
+              }
+              finished.countDown();
+            });
+      }
+      if (sent[0] >= total) {
+        vertx.cancelTimer(id);
+      }
+    });
+    finished.await(seconds + 60L, TimeUnit.SECONDS);
+    return new OpenLoop(accepted.get(), intended, intake);
+  }
+
+  static Map<String, String> wrk(String run, int seconds) throws Exception {
+    Path out = work.resolve(run + ".wrk.txt");
+    ProcessBuilder pb = new ProcessBuilder("wrk", "-t2", "-c32", "-d" + seconds + "s", "--timeout", "10s",
+        "-s", root.resolve("bench/load/post.lua").toString(), "http://127.0.0.1:" + routerPort + "/webhooks/meta")
+        .redirectOutput(out.toFile()).redirectErrorStream(true);
+    pb.environment().put("BENCH_BODY_FILE", root.resolve("bench/payload.json").toString());
+    pb.environment().put("BENCH_SIGNATURE", "unused");
+    pb.environment().put("BENCH_SECRET", SECRET);
+    pb.environment().put("BENCH_DISTINCT", "1");
+    pb.environment().put("BENCH_RUN", run + System.nanoTime() % 100000);
+    if (pb.start().waitFor() != 0) {
+      throw new IllegalStateException("wrk failed: " + Files.readString(out));
+    }
+    String line = Files.readAllLines(out).stream().filter(l -> l.startsWith("BENCH ")).findFirst().orElseThrow();
+    Map<String, String> values = new ConcurrentHashMap<>();
+    for (String kv : line.substring(6).split(" ")) {
+      values.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+    }
+    return values;
+  }
+
+  static double pct(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int i = (int) Math.ceil(p / 100 * sorted.length) - 1;
+    return sorted[Math.max(0, i)] / 1e6;
+  }
+
+  static void log(String line) {
+    System.err.printf("[e2e %tT] %s%n", System.currentTimeMillis(), line);
+  }
+
+  /** One Switchboard process on its own data directory, with a heap sampler beside it. */
+  record Router(String name, Process process, Process jstat, Path jstatOut, int pgPort) {
+
+    static Router start(String name, int subscribers, boolean withFailing) throws Exception {
+      int pgPort = routerPort + 10;
+      StringBuilder subs = new StringBuilder();
+      for (int i = 1; i <= subscribers; i++) {
+        subs.append("  - { name: s").append(i).append(", url: \"http://127.0.0.1:").append(receiverPort).append("/s")
+            .append(i).append("\", events: [\"message.received\"], secret: ").append(SIGNING)
+            .append(", timeout: 5s }\n");
+      }
+      if (withFailing) {
+        subs.append("  - { name: failing, url: \"http://127.0.0.1:").append(failingPort)
+            .append("/down\", events: [\"message.received\"], secret: ").append(SIGNING).append(", timeout: 5s }\n");
+      }
+      Path config = work.resolve(name + ".yaml");
+      Files.writeString(config, """
+          http: { port: %d, host: 127.0.0.1 }
+          ingress: { ack: durable }
+          sources: [ { name: meta, kind: meta, appSecret: %s } ]
+          subscriptions:
+          %s
+          delivery: { allowHttp: true, allowPrivateNetworks: true }
+          storage: { embedded: { dataDir: "%s", port: %d } }
+          """.formatted(routerPort, SECRET, subs, work.resolve("pg-" + name), pgPort));
+      Process process = new ProcessBuilder("java", "-Xmx512m", "-jar", root.resolve("target/switchboard.jar").toString(),
+          "--config", config.toString())
+          .redirectOutput(work.resolve(name + ".log").toFile()).redirectErrorStream(true).start();
+      var http = java.net.http.HttpClient.newHttpClient();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (true) {
+        try {
+          if (http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + routerPort + "/health/ready"))
+              .build(), BodyHandlers.discarding()).statusCode() == 200) {
+            break;
+          }
+        } catch (java.io.IOException notYet) {
+          // not listening yet
+        }
+        if (System.nanoTime() > deadline || !process.isAlive()) {
+          throw new IllegalStateException(name + ": Switchboard did not become ready; see " + work.resolve(name + ".log"));
+        }
+        Thread.sleep(250);
+      }
+      Path jstatOut = work.resolve(name + ".jstat");
+      Process jstat = new ProcessBuilder("jstat", "-gc", Long.toString(process.pid()), "500")
+          .redirectOutput(jstatOut.toFile()).redirectErrorStream(true).start();
+      log(name + ": Switchboard ready (pid " + process.pid() + ")");
+      return new Router(name, process, jstat, jstatOut, pgPort);
+    }
+
+    /** Waits until Postgres holds no pending delivery to a healthy endpoint (the warm-up's tail is not measured). */
+    void awaitDrained() throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (pending() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      Thread.sleep(500);
+    }
+
+    long pending() throws Exception {
+      Process psql = new ProcessBuilder("psql", "-h", "127.0.0.1", "-p", Integer.toString(pgPort), "-U", "postgres",
+          "-d", "postgres", "-tAc", "SELECT count(*) FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id"
+              + " WHERE d.status = 'pending' AND s.name <> 'failing'")
+          .redirectErrorStream(true).start();
+      String out = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      psql.waitFor();
+      try {
+        return Long.parseLong(out);
+      } catch (NumberFormatException e) {
+        throw new IllegalStateException("psql: " + out);
+      }
+    }
+
+    /** Stops it (SIGTERM: the embedded Postgres stops cleanly) and reports peak heap and RSS. */
+    String stop() throws Exception {
+      String hwm = Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream()
+          .filter(l -> l.startsWith("VmHWM")).findFirst().orElse("VmHWM: ? kB").replaceAll("\\s+", " ");
+      jstat.destroy();
+      process.destroy();
+      process.waitFor(60, TimeUnit.SECONDS);
+      double peakHeap = 0;
+      List<String> lines = Files.readAllLines(jstatOut);
+      if (!lines.isEmpty()) {
+        List<String> header = Arrays.asList(lines.get(0).trim().split("\\s+"));
+        for (String l : lines.subList(1, lines.size())) {
+          String[] v = l.trim().split("\\s+");
+          if (v.length != header.size()) {
+            continue;
+          }
+          double used = 0;
+          for (String col : List.of("S0U", "S1U", "EU", "OU")) {
+            used += Double.parseDouble(v[header.indexOf(col)]);
+          }
+          peakHeap = Math.max(peakHeap, used);
+        }
+      }
+      long rssMb = Long.parseLong(hwm.replaceAll("[^0-9]", "")) / 1024;
+      return String.format("peak heap %.0f MB, peak RSS %d MB", peakHeap / 1024, rssMb);
+    }
+  }
+}
