@@ -7,18 +7,18 @@ import io.switchboard.config.SwitchboardConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 
 /**
- * Sends deliveries: the one web client, per-endpoint concurrency, rate and circuit ({@link Dispatcher}), the
+ * Sends deliveries: the one HTTP client, per-endpoint concurrency, rate and circuit ({@link Dispatcher}), the
  * poll for work Postgres holds (retries, backlog), and the operator's test sends.
  */
 public final class DispatchVerticle extends VerticleBase {
 
   private final SwitchboardConfig.Delivery config;
-  private WebClient client;
+  private HttpClient client;
 
   public DispatchVerticle(SwitchboardConfig.Delivery config) {
     this.config = config;
@@ -26,8 +26,9 @@ public final class DispatchVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    client = WebClient.create(vertx,
-        new WebClientOptions().setUserAgent("Switchboard-Webhooks/1.0").setFollowRedirects(false),
+    // Redirects are never followed: a 3xx is the subscriber's answer, and a redirect could lead past the guard.
+    client = vertx.createHttpClient(new HttpClientOptions()
+            .setName("delivery").setMaxRedirects(0),
         new PoolOptions().setHttp1MaxSize(100));
     Sender sender = new Sender(vertx, client, config);
     Dispatcher dispatcher = new Dispatcher(vertx, sender, config);
@@ -44,7 +45,6 @@ public final class DispatchVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    client.close();
-    return Future.succeededFuture();
+    return client.close();
   }
 }

@@ -4,43 +4,100 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.regex.Pattern;
 
 /**
  * The SSRF guard: a subscriber URL may not reach this machine, the private network or a cloud metadata
- * service unless the operator allows it. Checked at send time, on the addresses the name resolves to now,
- * so a DNS answer that changes after the subscription was saved is still caught.
+ * service unless the operator allows it. Checked at send time, on the addresses the name resolves to now, and
+ * the request then goes to exactly the address checked: the HTTP client never resolves the name again, so a
+ * DNS answer that changes between the check and the connection (rebinding) reaches nothing new.
  */
 final class EndpointGuard {
 
+  /** How names are resolved: the system resolver, or a test's. Blocking. */
+  interface Resolver {
+    InetAddress[] resolve(String host) throws UnknownHostException;
+  }
+
+  /** Where a checked request may go: refused (and why), or to {@code address}; null means "resolve freely". */
+  record Verdict(String refusal, InetAddress address) {
+    static Verdict refused(String why) {
+      return new Verdict(why, null);
+    }
+  }
+
+  private static final Pattern NUMERIC = Pattern.compile("(0x[0-9a-f]*|[0-9]+)(\\.(0x[0-9a-f]*|[0-9]+))*",
+      Pattern.CASE_INSENSITIVE);
+  private static final Pattern DOTTED_QUAD = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+
   private final boolean allowPrivateNetworks;
   private final boolean allowHttp;
+  private final Resolver resolver;
 
   EndpointGuard(boolean allowPrivateNetworks, boolean allowHttp) {
+    this(allowPrivateNetworks, allowHttp, InetAddress::getAllByName);
+  }
+
+  EndpointGuard(boolean allowPrivateNetworks, boolean allowHttp, Resolver resolver) {
     this.allowPrivateNetworks = allowPrivateNetworks;
     this.allowHttp = allowHttp;
+    this.resolver = resolver;
+  }
+
+  /** Whether this guard must resolve names itself (and so block): only while private networks are refused. */
+  boolean resolves() {
+    return !allowPrivateNetworks;
   }
 
   /** Returns why the URL is refused, or null when it may be called. Blocking (DNS): call on a worker. */
   String refusal(String url) {
-    URI uri = URI.create(url);
+    return check(url).refusal();
+  }
+
+  /**
+   * Refuses a URL whose scheme is not allowed, whose host does not resolve, or any of whose addresses is
+   * internal (a name answering a public address and a loopback one is refused whichever comes first); else
+   * names the one address to connect to. Blocking (DNS) while private networks are refused.
+   */
+  Verdict check(String url) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      return Verdict.refused("refused " + url + ": not a valid URL");
+    }
     if (!"https".equals(uri.getScheme()) && !allowHttp) {
-      return "refused " + url + ": only https is allowed (set delivery.allowHttp: true to permit http)";
+      return Verdict.refused("refused " + url + ": only https is allowed (set delivery.allowHttp: true to permit http)");
     }
     if (allowPrivateNetworks) {
-      return null;
+      return new Verdict(null, null);
     }
+    String host = uri.getHost();
+    if (host == null) {
+      return Verdict.refused("refused " + url + ": no host");
+    }
+    if (NUMERIC.matcher(host).matches() && !DOTTED_QUAD.matcher(host).matches()) {
+      // 0177.0.0.1, 0x7f.1, 2130706433: resolvers disagree on these (octal or decimal?), so none is guessed.
+      return Verdict.refused("refused " + url + ": " + host + " is an ambiguous numeric address; write it as a"
+          + " dotted quad");
+    }
+    InetAddress[] addresses;
     try {
-      for (InetAddress address : InetAddress.getAllByName(uri.getHost())) {
-        if (isInternal(address)) {
-          return "refused " + url + ": " + uri.getHost() + " resolves to internal address "
-              + address.getHostAddress() + " (set delivery.allowPrivateNetworks: true to permit it)";
-        }
-      }
-      return null;
+      addresses = resolver.resolve(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
     } catch (UnknownHostException e) {
-      return null; // let the HTTP client report the DNS failure as a retryable network error
+      // Never left to the HTTP client: it would resolve the name its own way (a trailing dot, another answer).
+      return Verdict.refused("refused " + url + ": " + host + " does not resolve");
     }
+    for (InetAddress address : addresses) {
+      if (isInternal(address)) {
+        return Verdict.refused("refused " + url + ": " + host + " resolves to internal address "
+            + address.getHostAddress() + " (set delivery.allowPrivateNetworks: true to permit it)");
+      }
+    }
+    return addresses.length == 0 ? Verdict.refused("refused " + url + ": " + host + " does not resolve")
+        : new Verdict(null, addresses[0]);
   }
 
   static boolean isInternal(InetAddress address) {

@@ -2,9 +2,7 @@ package io.switchboard.delivery;
 
 import io.switchboard.api.SendTest;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,8 +15,6 @@ import java.util.UUID;
  */
 final class TestSender {
 
-  private static final int MAX_BODY = 1024;
-
   private final Sender sender;
   private final Duration timeout;
 
@@ -29,9 +25,7 @@ final class TestSender {
 
   /** Never fails: a refusal, a network error or a timeout is reported in {@code error}. */
   Future<JsonObject> send(SendTest test) {
-    return sender.refusal(test.url()).compose(refused -> refused != null
-            ? Future.succeededFuture(answer(null, 0, null, refused))
-            : post(test))
+    return post(test)
         .recover(e -> Future.succeededFuture(answer(null, 0, null, e.getClass().getSimpleName() + ": " + e.getMessage())));
   }
 
@@ -45,16 +39,14 @@ final class TestSender {
     long started = System.nanoTime();
     return sender.signedPost(test.url(), timeout, Map.of(), new WebhookSigner(test.secret()), id, body)
         .map(response -> answer(response, (System.nanoTime() - started) / 1_000_000, id, null))
-        .recover(e -> Future.succeededFuture(answer(null, (System.nanoTime() - started) / 1_000_000, id,
-            e.getClass().getSimpleName() + ": " + e.getMessage())));
+        .recover(e -> Future.succeededFuture(e instanceof Sender.Refused
+            ? answer(null, 0, null, e.getMessage())
+            : answer(null, (System.nanoTime() - started) / 1_000_000, id, e.getClass().getSimpleName() + ": "
+                + e.getMessage())));
   }
 
-  private static JsonObject answer(HttpResponse<Buffer> response, long latencyMillis, String eventId, String error) {
-    String body = response == null || response.body() == null ? null : response.bodyAsString();
-    if (body != null && body.length() > MAX_BODY) {
-      body = body.substring(0, MAX_BODY);
-    }
-    return new JsonObject().put("event_id", eventId).put("status", response == null ? null : response.statusCode())
-        .put("latency_ms", latencyMillis).put("body", body).put("error", error);
+  private static JsonObject answer(Sender.Answer response, long latencyMillis, String eventId, String error) {
+    return new JsonObject().put("event_id", eventId).put("status", response == null ? null : response.status())
+        .put("latency_ms", latencyMillis).put("body", response == null ? null : response.body()).put("error", error);
   }
 }

@@ -86,4 +86,44 @@ class EndpointGuardTest {
     assertTrue(new EndpointGuard(false, true).refusal("http://10.0.0.1/").contains("internal address"));
     assertNull(new EndpointGuard(true, true).refusal("http://10.0.0.1/"));
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://localhost.:8080/hook", "http://LOCALHOST./", "http://2130706433/",
+      "http://0x7f000001/", "http://0177.0.0.1/", "http://127.1/", "http://[::ffff:127.0.0.1]/",
+      "http://[0:0:0:0:0:ffff:7f00:1]/", "http://0/"})
+  @DisplayName("Names and numeric forms that reach loopback are refused, also when the lookup fails (never left to the HTTP client)")
+  void trickyLoopbackForms(String url) {
+    String refusal = new EndpointGuard(false, true).refusal(url);
+    assertNotNull(refusal, url);
+    assertTrue(refusal.contains("internal address") || refusal.contains("does not resolve")
+        || refusal.contains("ambiguous numeric address") || refusal.contains("no host"), refusal);
+  }
+
+  @Test
+  @DisplayName("A name answering a public address first and a loopback one second is refused")
+  void publicThenLoopback() throws Exception {
+    InetAddress[] answer = {InetAddress.getByName("93.184.216.34"), InetAddress.getByName("127.0.0.1")};
+    EndpointGuard guard = new EndpointGuard(false, true, host -> answer);
+
+    String refusal = guard.refusal("http://rebinding.example/hook");
+
+    assertNotNull(refusal);
+    assertTrue(refusal.contains("internal address 127.0.0.1"), refusal);
+  }
+
+  @Test
+  @DisplayName("A public answer names the one address the request connects to; a failed lookup is a refusal")
+  void connectsToTheCheckedAddress() throws Exception {
+    InetAddress publicAddress = InetAddress.getByName("93.184.216.34");
+    EndpointGuard guard = new EndpointGuard(false, true, host -> {
+      if (host.equals("hooks.example")) {
+        return new InetAddress[] {publicAddress};
+      }
+      throw new java.net.UnknownHostException(host);
+    });
+
+    assertEquals(publicAddress, guard.check("https://hooks.example/in").address());
+    assertNull(guard.check("https://hooks.example/in").refusal());
+    assertTrue(guard.refusal("https://nowhere.example/").contains("does not resolve"));
+  }
 }
