@@ -15,6 +15,8 @@ public final class WebhookSigner {
 
   private static final String PREFIX = "whsec_";
   private final SecretKeySpec key;
+  /** Made once: looking the algorithm up costs more than the HMAC of a small body. Confined to one context. */
+  private Mac mac;
 
   public WebhookSigner(String secret) {
     byte[] bytes = secret.startsWith(PREFIX)
@@ -25,12 +27,17 @@ public final class WebhookSigner {
 
   public String sign(String messageId, long timestampSeconds, byte[] body) {
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key);
+      if (mac == null) {
+        mac = Mac.getInstance("HmacSHA256");
+        mac.init(key);
+      }
       mac.update((messageId + "." + timestampSeconds + ".").getBytes(StandardCharsets.UTF_8));
       return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
+    } catch (RuntimeException e) {
+      mac = null; // a Mac left half-updated must not sign the next request
+      throw e;
     }
   }
 }

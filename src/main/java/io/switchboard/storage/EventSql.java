@@ -7,6 +7,7 @@ import io.switchboard.api.PlannedWebhook;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -14,8 +15,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Stores classified events with the deliveries they owe and the outcome of each inbound body, all in the
@@ -31,7 +35,8 @@ final class EventSql {
       FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[],
                   $8::timestamptz[], $9::text[])
         AS e(id, type, source, inbound_id, waba_id, phone_number_id, occurred_at, received_at, payload)
-      ON CONFLICT (id) DO NOTHING""";
+      ON CONFLICT (id) DO NOTHING
+      RETURNING id""";
 
   /**
    * The deliveries a group owes, stored already leased to this instance (attempt 1 under way, due again only
@@ -62,20 +67,51 @@ final class EventSql {
         : Future.succeededFuture(rows.iterator().next().getJsonObject("item")));
   }
 
-  /** Returns, per request, the deliveries it created, leased and ready to send. */
-  static Future<List<List<DeliveryJob>>> storeEvents(SqlConnection connection, List<PlannedWebhook> requests) {
+  /** What one webhook's commit made: deliveries leased and ready to send, and events an earlier copy brought. */
+  record Stored(long inboundId, List<DeliveryJob> jobs, List<String> duplicates) {}
+
+  /** Returns, per request, the deliveries it created and the events it duplicated. */
+  static Future<List<Stored>> storeEvents(SqlConnection connection, List<PlannedWebhook> requests) {
     List<NormalizedEvent> events = new ArrayList<>();
     for (PlannedWebhook request : requests) {
       events.addAll(request.classified().events());
     }
     // One multi-row statement per table: cheaper for Postgres than a row per execution.
-    Future<?> stored = events.isEmpty()
-        ? Future.succeededFuture()
-        : connection.preparedQuery(INSERT_EVENTS).execute(eventColumns(events));
-    return stored
-        .compose(v -> insertDeliveries(connection, requests))
-        .compose(created -> connection.preparedQuery(WebhookSql.RECORD_OUTCOMES).execute(processedColumns(requests))
-            .map(v -> jobsPerRequest(requests, created)));
+    Future<Set<String>> stored = events.isEmpty()
+        ? Future.succeededFuture(Set.of())
+        : connection.preparedQuery(INSERT_EVENTS).execute(eventColumns(events)).map(EventSql::ids);
+    return stored.compose(inserted -> {
+      List<List<String>> duplicates = duplicates(requests, inserted);
+      return insertDeliveries(connection, requests)
+          .compose(created -> connection.preparedQuery(WebhookSql.RECORD_OUTCOMES)
+              .execute(processedColumns(requests, duplicates))
+              .map(v -> stored(requests, created, duplicates)));
+    });
+  }
+
+  private static Set<String> ids(RowSet<Row> rows) {
+    Set<String> ids = new HashSet<>();
+    rows.forEach(row -> ids.add(row.getString(0)));
+    return ids;
+  }
+
+  /**
+   * Per request, the events an earlier body (or an earlier request of this group) had already stored: the
+   * provider's retries. Their deliveries were made the first time; nothing is sent again.
+   */
+  static List<List<String>> duplicates(List<PlannedWebhook> requests, Set<String> inserted) {
+    Set<String> firstSeen = new HashSet<>();
+    List<List<String>> perRequest = new ArrayList<>(requests.size());
+    for (PlannedWebhook request : requests) {
+      List<String> duplicates = new ArrayList<>();
+      for (NormalizedEvent e : request.classified().events()) {
+        if (!inserted.contains(e.id()) || !firstSeen.add(e.id())) {
+          duplicates.add(e.id());
+        }
+      }
+      perRequest.add(duplicates);
+    }
+    return perRequest;
   }
 
   /** The ids of the rows inserted, by (subscription, message id). */
@@ -99,9 +135,11 @@ final class EventSql {
         });
   }
 
-  private static List<List<DeliveryJob>> jobsPerRequest(List<PlannedWebhook> requests, Map<String, Long> created) {
-    List<List<DeliveryJob>> perRequest = new ArrayList<>(requests.size());
-    for (PlannedWebhook request : requests) {
+  private static List<Stored> stored(List<PlannedWebhook> requests, Map<String, Long> created,
+      List<List<String>> duplicates) {
+    List<Stored> perRequest = new ArrayList<>(requests.size());
+    for (int r = 0; r < requests.size(); r++) {
+      PlannedWebhook request = requests.get(r);
       List<DeliveryJob> jobs = new ArrayList<>(request.deliveries().size());
       for (PlannedDelivery d : request.deliveries()) {
         // remove: a delivery planned twice in one group (the same update posted twice) is sent once.
@@ -111,7 +149,7 @@ final class EventSql {
               d.lease().toMillis(), d.body()));
         }
       }
-      perRequest.add(jobs);
+      perRequest.add(new Stored(request.classified().inboundId(), jobs, duplicates.get(r)));
     }
     return perRequest;
   }
@@ -167,12 +205,14 @@ final class EventSql {
         .addArrayOfOffsetDateTime(occurredAt).addArrayOfOffsetDateTime(receivedAt).addArrayOfString(payloads);
   }
 
-  private static Tuple processedColumns(List<PlannedWebhook> requests) {
+  private static Tuple processedColumns(List<PlannedWebhook> requests, List<List<String>> duplicates) {
     int size = requests.size();
     Long[] ids = new Long[size];
     String[] statuses = new String[size];
     String[] errors = new String[size];
     Integer[] counts = new Integer[size];
+    String[] eventIds = new String[size];
+    String[] duplicateIds = new String[size];
     for (int i = 0; i < size; i++) {
       var classified = requests.get(i).classified();
       boolean unreadable = classified.events().isEmpty() && !classified.parseErrors().isEmpty();
@@ -180,9 +220,12 @@ final class EventSql {
       statuses[i] = unreadable ? "parse_error" : "processed";
       errors[i] = classified.parseErrors().isEmpty() ? null : String.join("; ", classified.parseErrors());
       counts[i] = classified.events().size();
+      // Event ids are evt_ and hex: joined with commas, split again in the statement.
+      eventIds[i] = classified.events().stream().map(NormalizedEvent::id).collect(Collectors.joining(","));
+      duplicateIds[i] = String.join(",", duplicates.get(i));
     }
     return Tuple.tuple().addArrayOfLong(ids).addArrayOfString(statuses).addArrayOfString(errors)
-        .addArrayOfInteger(counts);
+        .addArrayOfInteger(counts).addArrayOfString(eventIds).addArrayOfString(duplicateIds);
   }
 
   /** Postgres text cannot hold U+0000; a provider value carrying one must not fail the whole group commit. */

@@ -35,7 +35,7 @@ final class PipelineWritesVerticle extends VerticleBase {
   private final SwitchboardConfig.Storage config;
   private final Meters meters;
   private Pool pool;
-  private GroupCommit<PlannedWebhook, List<DeliveryJob>> eventCommits;
+  private GroupCommit<PlannedWebhook, EventSql.Stored> eventCommits;
   private GroupCommit<AttemptRecord, Void> attemptCommits;
 
   PipelineWritesVerticle(PgConnectOptions options, SwitchboardConfig.Storage config, Meters meters) {
@@ -65,16 +65,28 @@ final class PipelineWritesVerticle extends VerticleBase {
   }
 
   /** Commits one group and hands it on: its new deliveries to dispatch, its outcomes to whoever waits for them. */
-  private Future<List<List<DeliveryJob>>> writeEvents(List<PlannedWebhook> rows) {
-    return pool.withTransaction(c -> EventSql.storeEvents(c, rows)).onSuccess(jobs -> {
+  private Future<List<EventSql.Stored>> writeEvents(List<PlannedWebhook> rows) {
+    return pool.withTransaction(c -> EventSql.storeEvents(c, rows)).onSuccess(stored -> {
       List<DeliveryJob> leased = new ArrayList<>();
-      jobs.forEach(leased::addAll);
+      stored.forEach(s -> leased.addAll(s.jobs()));
+      logDuplicates(stored);
       if (!leased.isEmpty()) {
         vertx.eventBus().send(Bus.DELIVERIES_LEASED, new DeliveryBatch(leased));
       }
       vertx.eventBus().publish(Bus.OUTCOMES_RECORDED,
           new OutcomesRecorded(rows.stream().map(r -> r.classified().inboundId()).toList()));
     });
+  }
+
+  /** One line per group, not per webhook: a provider retrying a whole backlog must not flood the log. */
+  private static void logDuplicates(List<EventSql.Stored> stored) {
+    List<EventSql.Stored> duplicating = stored.stream().filter(s -> !s.duplicates().isEmpty()).toList();
+    if (!duplicating.isEmpty()) {
+      EventSql.Stored first = duplicating.get(0);
+      LOG.info("{} inbound webhook(s) repeat events already stored, not delivered again: inboundId={} duplicate of {}{}",
+          duplicating.size(), first.inboundId(), String.join(", ", first.duplicates()),
+          duplicating.size() > 1 ? " (and " + (duplicating.size() - 1) + " more)" : "");
+    }
   }
 
   private void store(StoreEvents request) {
@@ -93,12 +105,12 @@ final class PipelineWritesVerticle extends VerticleBase {
    * holding the recovery watermark below it for good. It gets the outcome {@code refused} with Postgres's
    * error; the body stays for inspection. No delivery was created.
    */
-  private Future<List<DeliveryJob>> refuse(long inboundId, Throwable cause) {
+  private Future<EventSql.Stored> refuse(long inboundId, Throwable cause) {
     LOG.error("events of inbound webhook {} refused by Postgres; body kept, outcome refused: {}", inboundId,
         cause.getMessage());
     return WebhookSql.recordRefused(pool, inboundId, cause.getMessage())
         .onSuccess(v -> vertx.eventBus().publish(Bus.OUTCOMES_RECORDED, new OutcomesRecorded(List.of(inboundId))))
-        .<List<DeliveryJob>>map(List.of())
+        .map(v -> new EventSql.Stored(inboundId, List.of(), List.of()))
         .recover(e -> Future.failedFuture(cause));
   }
 

@@ -37,9 +37,10 @@ final class WebhookSql {
    * count. The first outcome stays: a body classified twice (the sweep racing the fast path) is the same.
    */
   static final String RECORD_OUTCOMES = """
-      INSERT INTO inbound_outcomes (inbound_id, status, error, event_count, processed_at)
-      SELECT id, status, error, event_count, now()
-      FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[]) AS o(id, status, error, event_count)
+      INSERT INTO inbound_outcomes (inbound_id, status, error, event_count, processed_at, event_ids, duplicate_ids)
+      SELECT id, status, error, event_count, now(), string_to_array(event_ids, ','), string_to_array(duplicate_ids, ',')
+      FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[])
+        AS o(id, status, error, event_count, event_ids, duplicate_ids)
       ON CONFLICT (inbound_id) DO NOTHING""";
 
   /**
@@ -91,7 +92,9 @@ final class WebhookSql {
   static final String GET_WEBHOOK = """
       SELECT json_build_object('id', i.id, 'source', i.source, 'status', coalesce(o.status, i.status),
         'received_at', i.received_at, 'processed_at', o.processed_at, 'error', coalesce(o.error, i.error),
-        'event_ids', (SELECT coalesce(json_agg(e.id ORDER BY e.id), '[]') FROM events e WHERE e.inbound_id = i.id)
+        'event_ids', coalesce(to_json(o.event_ids),
+          (SELECT coalesce(json_agg(e.id ORDER BY e.id), '[]') FROM events e WHERE e.inbound_id = i.id)),
+        'duplicate_of', coalesce(to_json(o.duplicate_ids), '[]')
       ) AS item, i.body
       FROM inbound_webhooks i LEFT JOIN inbound_outcomes o ON o.inbound_id = i.id WHERE i.id = $1""";
 
@@ -144,7 +147,8 @@ final class WebhookSql {
   static Future<Void> recordRefused(SqlClient client, long inboundId, String error) {
     return client.preparedQuery(RECORD_OUTCOMES).execute(Tuple.tuple().addArrayOfLong(new Long[] {inboundId})
         .addArrayOfString(new String[] {"refused"}).addArrayOfString(new String[] {error})
-        .addArrayOfInteger(new Integer[] {0})).mapEmpty();
+        .addArrayOfInteger(new Integer[] {0}).addArrayOfString(new String[] {null})
+        .addArrayOfString(new String[] {null})).mapEmpty();
   }
 
   /** Moves the watermark up, then reads the unclassified bodies above it, oldest first. */

@@ -177,6 +177,26 @@ class ManagementApiTest {
   }
 
   @Test
+  @DisplayName("the same update posted twice: the second inbound lists the event it duplicated, and nothing is delivered again")
+  void duplicateInbound() {
+    byte[] body = Fixtures.bytes("meta-text-01.json");
+    long first = router.postMeta(body).bodyAsJsonObject().getLong("inbound_id");
+    Await.until("the delivery succeeded", WAIT, () -> page("/api/webhook/logs?status=succeeded").size() == 1);
+    long second = router.postMeta(body).bodyAsJsonObject().getLong("inbound_id");
+    Await.until("the second body is classified", WAIT,
+        () -> "processed".equals(data(api.get("/api/inbound/" + second)).getString("status")));
+
+    String eventId = page("/api/webhook/logs").getJsonObject(0).getString("event_id");
+    JsonObject original = data(api.get("/api/inbound/" + first));
+    JsonObject repeat = data(api.get("/api/inbound/" + second));
+    assertEquals(new JsonArray().add(eventId), original.getJsonArray("event_ids"));
+    assertEquals(new JsonArray(), original.getJsonArray("duplicate_of"));
+    assertEquals(new JsonArray().add(eventId), repeat.getJsonArray("event_ids"));
+    assertEquals(new JsonArray().add(eventId), repeat.getJsonArray("duplicate_of"));
+    assertEquals(1, page("/api/webhook/logs").size(), "delivered once");
+  }
+
+  @Test
   @DisplayName("without a valid key every route answers 401; unknown ids 404; bad parameters 400, all as {code, detail}")
   void failures() {
     for (String uri : List.of("/api/webhook/logs", "/api/webhook/stats", "/api/subscriptions", "/api/openapi.yaml")) {
