@@ -64,6 +64,7 @@ public final class ConfigReader {
         storage(values.object(tree, "storage", "")),
         new Admin(values.strings(values.object(tree, "admin", ""), "apiKeys", "admin")),
         logging(values.object(tree, "logging", "")));
+    PlaceholderSecrets.check(config, values);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }

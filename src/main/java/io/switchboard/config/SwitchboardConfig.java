@@ -62,6 +62,11 @@ public record SwitchboardConfig(
           null, false);
     }
 
+    /** Whether a request must prove it comes from the provider: without, anyone who finds the URL can post. */
+    public boolean checksAuth() {
+      return kind == SourceKind.META ? !appSecrets.isEmpty() : basicAuth != null;
+    }
+
     /** The first app secret, or null when signatures are not checked. */
     public String appSecret() {
       return appSecrets.isEmpty() ? null : appSecrets.get(0);
