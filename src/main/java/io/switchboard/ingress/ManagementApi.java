@@ -112,12 +112,19 @@ final class ManagementApi {
         integer("days", text(ctx, "days"), 7, 1, 36_500))));
   }
 
-  /** Parameters come in the JSON body (as SPEC writes them) or the query string, whichever is given. */
+  /**
+   * Parameters come in the JSON body (as SPEC writes them) or the query string, whichever is given. {@code days}
+   * has no default: a bare DELETE would otherwise wipe every finished delivery, one keystroke from a typo.
+   */
   private void deleteLogs(RoutingContext ctx) {
     handle(ctx, () -> {
       JsonObject body = ApiRequests.body(ctx, DELETE_FIELDS);
       String instanceId = body.getValue("instanceId") != null ? String.valueOf(body.getValue("instanceId")) : text(ctx, "instanceId");
       String days = body.getValue("days") != null ? String.valueOf(body.getValue("days")) : text(ctx, "days");
+      if (days == null) {
+        throw new BadParameter("days is required: deliveries finished more than that many days ago are deleted"
+            + " (0 = every finished delivery)");
+      }
       DeleteDeliveries request = new DeleteDeliveries(instanceId, integer("days", days, 0, 0, 36_500));
       return ask(Bus.DELETE_DELIVERIES, request).map(deleted -> new JsonObject().put("deleted", deleted));
     });
