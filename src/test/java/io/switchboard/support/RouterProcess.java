@@ -53,8 +53,10 @@ public final class RouterProcess {
 
   private ProcessBuilder builder() {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        "io.switchboard.Main", "--config", config.toString()));
+    // The shipped logback.xml, not the tests' (first on the test class path): the log is what an operator sees.
+    String logback = Path.of("target", "classes", "logback.xml").toAbsolutePath().toString();
+    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-Dlogback.configurationFile=" + logback,
+        "-cp", System.getProperty("java.class.path"), "io.switchboard.Main", "--config", config.toString()));
     builder.environment().keySet().removeIf(k -> k.startsWith("SWITCHBOARD_") || k.startsWith("WHATSAPP_")
         || k.startsWith("D360_") || k.equals("WEBHOOK_RING_SIZE"));
     builder.environment().putAll(env);
