@@ -3,6 +3,7 @@ package io.switchboard;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.delivery.DeliveryVerticle;
 import io.switchboard.ingress.IngressVerticle;
+import io.switchboard.ingress.RateLimits;
 import io.switchboard.ingress.RecentRequests;
 import io.switchboard.metrics.Meters;
 import io.switchboard.parser.ParserVerticle;
@@ -78,10 +79,11 @@ public final class Switchboard {
   public static Future<Void> deploy(Vertx vertx, SwitchboardConfig config, Meters meters) {
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
     RecentRequests recent = new RecentRequests(config.ingress().ringSize());
+    RateLimits limits = new RateLimits();
     return vertx.deployVerticle(new StorageVerticle(config.storage(), meters))
         .compose(id -> vertx.deployVerticle(() -> new ParserVerticle(meters), new DeploymentOptions().setInstances(loops)))
         .compose(id -> vertx.deployVerticle(new DeliveryVerticle(config.delivery(), config.subscriptions(), meters)))
-        .compose(id -> vertx.deployVerticle(() -> new IngressVerticle(config, recent, meters),
+        .compose(id -> vertx.deployVerticle(() -> new IngressVerticle(config, recent, limits, meters),
             new DeploymentOptions().setInstances(loops)))
         .<Void>mapEmpty()
         .onSuccess(v -> vertx.eventBus().publish(Bus.PIPELINE_DEPLOYED, null));
