@@ -14,7 +14,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * The defaults, read from the bundled {@code defaults.yaml}: the one place they live. It is also the
  * schema: a key it does not name is unknown, and a list's single item is the template of that list's items.
  */
-public final class ConfigDefaults {
+final class ConfigDefaults {
 
   private static final String RESOURCE = "defaults.yaml";
   private static final JsonObject SCHEMA = load();
@@ -22,7 +22,7 @@ public final class ConfigDefaults {
   private ConfigDefaults() {}
 
   /** The bundled file as written, templates included (docs tests compare it with README and conf/). */
-  public static JsonObject schema() {
+  static JsonObject schema() {
     return SCHEMA.copy();
   }
 
