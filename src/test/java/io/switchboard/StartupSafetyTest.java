@@ -51,6 +51,24 @@ class StartupSafetyTest {
         + " listen on 127.0.0.1"), lines(log, "config error"), Files.readString(log));
   }
 
+  @Test
+  @DisplayName("A mistyped key in the file or a mistyped SWITCHBOARD_* variable stops start-up, each named on its line")
+  void typosStopStartUp(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("config.yaml");
+    Files.writeString(config, """
+        http: { port: %d, host: 127.0.0.1 }
+        delivery: { alowHttp: true }
+        storage: { url: "%s" }
+        """.formatted(TestRouter.freePort(), TestPostgres.url()));
+    Path log = dir.resolve("router.log");
+
+    int exit = new RouterProcess(config, log, 0).withEnv(Map.of("SWITCHBOARD_STORAGE_UR", "x")).runUntilExit(EXIT);
+    assertEquals(1, exit);
+    assertEquals(List.of(
+        "config error: SWITCHBOARD_STORAGE_UR: no config key is spelled this way; did you mean SWITCHBOARD_STORAGE_URL?",
+        "config error: delivery.alowHttp: unknown key; did you mean 'allowHttp'?"), lines(log, "config error"));
+  }
+
   /** What the Dockerfile and compose.yaml give the shipped conf/config.yaml, storage aside. */
   private static Map<String, String> containerEnv(int port) {
     return Map.of("SWITCHBOARD_HTTP_HOST", "0.0.0.0", "SWITCHBOARD_HTTP_PORT", String.valueOf(port),

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +102,7 @@ public final class ConfigReader {
 
   /** {@code appSecret} and {@code appSecrets} together: any of them may sign a body (Meta's app-secret reset). */
   private List<String> appSecrets(JsonObject item, String path) {
-    Set<String> secrets = new java.util.LinkedHashSet<>();
+    Set<String> secrets = new LinkedHashSet<>();
     String one = values.string(item, "appSecret", path);
     if (one != null && !one.isBlank()) {
       secrets.add(one);

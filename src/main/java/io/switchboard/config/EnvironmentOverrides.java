@@ -3,11 +3,14 @@ package io.switchboard.config;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Lets the environment override any key: {@code SWITCHBOARD_INGRESS_MAX_BODY_BYTES} sets
@@ -20,6 +23,7 @@ final class EnvironmentOverrides {
   /** Variables that are not keys: the config file's name, and the log level Logback reads before the config. */
   private static final Set<String> NOT_KEYS = Set.of("SWITCHBOARD_CONFIG", "SWITCHBOARD_LOG_LEVEL");
   private static final String INDEX = "#";
+  private static final Pattern LIST_INDEX = Pattern.compile("(?<=_|^)\\d+(?=_|$)");
 
   private final JsonObject schema = ConfigDefaults.schema();
   private final List<String> problems = new ArrayList<>();
@@ -121,7 +125,7 @@ final class EnvironmentOverrides {
   private boolean setInObject(JsonObject object, JsonObject mapping, String[] tokens, int from, String value) {
     Set<String> keys = mapping.isEmpty() ? object.fieldNames() : mapping.fieldNames();
     for (int to = tokens.length; to > from; to--) {
-      String key = keyFor(keys, String.join("", java.util.Arrays.copyOfRange(tokens, from, to)));
+      String key = keyFor(keys, String.join("", Arrays.copyOfRange(tokens, from, to)));
       if (key == null) {
         continue;
       }
@@ -146,8 +150,8 @@ final class EnvironmentOverrides {
   /** The closest spelled key, list indexes kept as given: SWITCHBOARD_SOURCES_0_APP_SECRT → …_APP_SECRET. */
   private String suggestion(String name) {
     String rest = name.substring(PREFIX.length());
-    java.util.List<String> indexes = new ArrayList<>();
-    java.util.regex.Matcher digits = java.util.regex.Pattern.compile("(?<=_|^)\\d+(?=_|$)").matcher(rest);
+    List<String> indexes = new ArrayList<>();
+    Matcher digits = LIST_INDEX.matcher(rest);
     StringBuilder shape = new StringBuilder();
     while (digits.find()) {
       indexes.add(digits.group());
