@@ -19,6 +19,11 @@ COPY conf /app/conf
 RUN mkdir -p /app/data && chown -R switchboard:switchboard /app
 USER switchboard
 VOLUME ["/app/data"]
+# A container is reached through its published port, so it listens on every interface. No secret is baked in:
+# conf/config.yaml holds only public placeholders, which the router refuses off loopback, so it starts only once
+# the real ones come from the environment (WHATSAPP_WEBHOOK_VERIFY_TOKEN, WHATSAPP_APP_SECRET,
+# D360_WEBHOOK_BASIC_USER/PASS, SWITCHBOARD_ADMIN_API_KEYS) or a mounted config file.
+ENV SWITCHBOARD_HTTP_HOST=0.0.0.0
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD curl -fsS http://127.0.0.1:8080/health/ready || exit 1

@@ -35,11 +35,19 @@ public final class Main {
 
   private static Future<Void> start(Vertx vertx, SwitchboardConfig config, Meters meters) {
     LogSetup.apply(config.logging());
+    warnUnsigned(config);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx), "switchboard-shutdown"));
     return Switchboard.deploy(vertx, config, meters)
         .onSuccess(v -> LOG.info("switchboard ready http={}:{} sources={} subscriptions={} ack={}",
             config.http().host(), config.http().port(), config.sources().size(), config.subscriptions().size(),
             config.ingress().ack()));
+  }
+
+  /** Allowed (a provider may offer no signing), but never silently: anyone who finds the URL can post to it. */
+  private static void warnUnsigned(SwitchboardConfig config) {
+    config.sources().stream().filter(source -> !source.checksAuth()).forEach(source -> LOG.warn(
+        "source={} accepts unsigned webhooks: anyone who finds /webhooks/{} can post to it; set {}", source.name(),
+        source.name(), source.kind() == SwitchboardConfig.SourceKind.META ? "appSecret" : "basicAuth"));
   }
 
   /** Undeploying stops the embedded Postgres cleanly; bounded so a stuck close cannot hang the exit. */

@@ -5,6 +5,7 @@ import io.switchboard.delivery.DispatchVerticle;
 import io.switchboard.delivery.OutcomesVerticle;
 import io.switchboard.delivery.PlannerVerticle;
 import io.switchboard.ingress.IngressVerticle;
+import io.switchboard.ingress.RateLimits;
 import io.switchboard.ingress.RecentRequests;
 import io.switchboard.metrics.Meters;
 import io.switchboard.parser.ParserVerticle;
@@ -80,13 +81,14 @@ public final class Switchboard {
   public static Future<Void> deploy(Vertx vertx, SwitchboardConfig config, Meters meters) {
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
     RecentRequests recent = new RecentRequests(config.ingress().ringSize());
+    RateLimits limits = new RateLimits();
     // Each stage is deployed before the one that feeds it.
     return vertx.deployVerticle(new StorageVerticle(config.storage(), config.subscriptions(), meters))
         .compose(id -> vertx.deployVerticle(new OutcomesVerticle(config.delivery(), meters)))
         .compose(id -> vertx.deployVerticle(new DispatchVerticle(config.delivery())))
         .compose(id -> vertx.deployVerticle(new PlannerVerticle()))
         .compose(id -> vertx.deployVerticle(() -> new ParserVerticle(meters), new DeploymentOptions().setInstances(loops)))
-        .compose(id -> vertx.deployVerticle(() -> new IngressVerticle(config, recent, meters),
+        .compose(id -> vertx.deployVerticle(() -> new IngressVerticle(config, recent, limits, meters),
             new DeploymentOptions().setInstances(loops)))
         .<Void>mapEmpty()
         .onSuccess(v -> vertx.eventBus().publish(Bus.PIPELINE_DEPLOYED, null));

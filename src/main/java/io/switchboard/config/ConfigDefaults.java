@@ -2,40 +2,70 @@ package io.switchboard.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
-/** The values used where the config file is silent, and the keys the environment may override. */
+/**
+ * The defaults, read from the bundled {@code defaults.yaml}: the one place they live. It is also the
+ * schema: a key it does not name is unknown, and a list's single item is the template of that list's items.
+ */
 final class ConfigDefaults {
 
-  static final String DEFAULT_SCHEDULE = "5s,30s,2m,10m,30m,1h,3h,6h,12h";
+  private static final String RESOURCE = "defaults.yaml";
+  private static final JsonObject SCHEMA = load();
 
   private ConfigDefaults() {}
 
-  static JsonObject tree() {
-    return new JsonObject()
-        .put("http", new JsonObject().put("port", 8080).put("host", "0.0.0.0"))
-        .put("ingress", new JsonObject()
-            .put("ack", "durable").put("maxBodyBytes", 1_048_576).put("ringSize", 200).put("ackTimeout", "10s"))
-        .put("sources", new JsonArray())
-        .put("subscriptions", new JsonArray())
-        .put("delivery", new JsonObject()
-            .put("timeout", "30s").put("schedule", DEFAULT_SCHEDULE).put("jitter", 0.1)
-            .put("allowPrivateNetworks", false).put("allowHttp", false).put("pollInterval", "1s")
-            .put("retryClientErrors", false).put("circuitThreshold", 5).put("circuitCooldown", "30s")
-            .put("circuitMaxCooldown", "10m").putNull("disableAfter"))
-        .put("storage", new JsonObject()
-            .putNull("url")
-            .put("embedded", new JsonObject().put("dataDir", "./data/pg").put("port", 0))
-            .put("retentionDays", 30).put("poolSize", 8).put("maxBatchSize", 512)
-            .put("recoveryGrace", "10s").put("recoveryInterval", "5s"))
-        .put("admin", new JsonObject().put("apiKeys", new JsonArray()))
-        .put("logging", new JsonObject().put("json", false).put("level", "info"));
+  /** The bundled file as written, templates included (docs tests compare it with README and conf/). */
+  static JsonObject schema() {
+    return SCHEMA.copy();
   }
 
-  /** Keys a list element may carry, so the environment can set one the file left out. */
-  static final java.util.List<String> SOURCE_KEYS =
-      java.util.List.of("name", "kind", "verifyToken", "appSecret", "basicAuth", "user", "pass", "onAuthFailure");
+  /** The defaults to lay the file over: the schema with every list empty. */
+  static JsonObject tree() {
+    JsonObject tree = SCHEMA.copy();
+    tree.forEach(entry -> {
+      if (entry.getValue() instanceof JsonArray) {
+        entry.setValue(new JsonArray());
+      }
+    });
+    return tree;
+  }
 
-  static final java.util.List<String> SUBSCRIPTION_KEYS = java.util.List.of(
-      "name", "url", "events", "source", "phoneNumberId", "secret", "format", "headers", "timeout",
-      "schedule", "maxConcurrency", "ratePerMinute", "enabled");
+  /** The template of one item of a top-level list ({@code sources}, {@code subscriptions}). */
+  static JsonObject template(String list) {
+    return SCHEMA.getJsonArray(list).getJsonObject(0).copy();
+  }
+
+  /**
+   * An item with its template's defaults filled in where it is silent. Only plain values and lists are
+   * filled: a mapping in a template ({@code basicAuth}, {@code rateLimit}) is optional as a whole.
+   */
+  static JsonObject withItemDefaults(String list, JsonObject item) {
+    JsonObject filled = item.copy();
+    template(list).forEach(entry -> {
+      if (entry.getValue() != null && !(entry.getValue() instanceof JsonObject) && filled.getValue(entry.getKey()) == null) {
+        filled.put(entry.getKey(), entry.getValue());
+      }
+    });
+    return filled;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static JsonObject load() {
+    try (InputStream in = ConfigDefaults.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(RESOURCE + " is missing from the classpath");
+      }
+      Map<String, Object> map = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+      return new JsonObject(map).copy();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Loads the YAML config file through vertx-config, lays it over the defaults, applies the environment and
@@ -54,8 +55,7 @@ public final class ConfigLoader {
             .setConfig(new JsonObject().put("path", file))));
     return retriever.getConfig()
         .eventually(retriever::close)
-        .recover(e -> Future.failedFuture(
-            new ConfigException(java.util.List.of(file + ": not valid YAML: " + rootMessage(e)))))
+        .recover(e -> Future.failedFuture(new ConfigException(java.util.List.of(file + ": " + yamlProblem(e)))))
         .map(tree -> fromTree(tree, env));
   }
 
@@ -83,7 +83,8 @@ public final class ConfigLoader {
   /** Defaults, then the file, then the environment, then validation. */
   public static SwitchboardConfig fromTree(JsonObject fileTree, Map<String, String> env) {
     JsonObject tree = ConfigDefaults.tree().mergeIn(withoutNulls(fileTree.copy()), true);
-    return ConfigReader.read(new EnvironmentOverrides().apply(tree, env));
+    EnvironmentOverrides environment = new EnvironmentOverrides();
+    return ConfigReader.read(environment.apply(tree, env), environment.problems());
   }
 
   /**
@@ -98,6 +99,17 @@ public final class ConfigLoader {
       }
     });
     return object;
+  }
+
+  /** SnakeYAML knows where the file went wrong: say so as line and column (1-based, as editors count). */
+  private static String yamlProblem(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+        return "not valid YAML at line " + (marked.getProblemMark().getLine() + 1) + ", column "
+            + (marked.getProblemMark().getColumn() + 1) + ": " + marked.getProblem();
+      }
+    }
+    return "not valid YAML: " + rootMessage(e);
   }
 
   private static String rootMessage(Throwable e) {

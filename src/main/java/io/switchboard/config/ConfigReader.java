@@ -9,6 +9,7 @@ import io.switchboard.config.SwitchboardConfig.Embedded;
 import io.switchboard.config.SwitchboardConfig.Format;
 import io.switchboard.config.SwitchboardConfig.Http;
 import io.switchboard.config.SwitchboardConfig.Ingress;
+import io.switchboard.config.SwitchboardConfig.RateLimit;
 import io.switchboard.config.SwitchboardConfig.Source;
 import io.switchboard.config.SwitchboardConfig.SourceKind;
 import io.switchboard.config.SwitchboardConfig.Storage;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,36 +31,41 @@ import java.util.regex.Pattern;
 /** Turns the merged config tree into {@link SwitchboardConfig}, or a {@link ConfigException} listing every problem. */
 public final class ConfigReader {
 
-  private static final Set<String> TOP_LEVEL =
-      Set.of("http", "ingress", "sources", "subscriptions", "delivery", "storage", "admin", "logging");
   private static final Pattern SOURCE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
   private final List<String> problems = new ArrayList<>();
   private final Values values = new Values(problems);
 
   public static SwitchboardConfig read(JsonObject tree) {
-    return new ConfigReader().readTree(tree);
+    return read(tree, List.of());
+  }
+
+  /** {@code earlier}: problems found before the tree was built (unknown environment variables), listed first. */
+  static SwitchboardConfig read(JsonObject tree, List<String> earlier) {
+    ConfigReader reader = new ConfigReader();
+    reader.problems.addAll(earlier);
+    return reader.readTree(tree);
   }
 
   private SwitchboardConfig readTree(JsonObject tree) {
-    tree.fieldNames().stream().filter(key -> !TOP_LEVEL.contains(key)).sorted()
-        .forEach(key -> values.problem(key, "unknown key (expected one of " + new java.util.TreeSet<>(TOP_LEVEL) + ")", null));
+    new UnknownKeys(values).check(tree, ConfigDefaults.schema(), "");
     JsonObject http = values.object(tree, "http", "");
     JsonObject ingress = values.object(tree, "ingress", "");
     Delivery delivery = delivery(values.object(tree, "delivery", ""));
     SwitchboardConfig config = new SwitchboardConfig(
         new Http(values.integer(http, "port", "http", 0, 65535), values.requiredString(http, "host", "http")),
         new Ingress(
-            values.choice(ingress, "ack", "ingress", AckMode.class, AckMode.DURABLE),
+            values.choice(ingress, "ack", "ingress", AckMode.class),
             values.integer(ingress, "maxBodyBytes", "ingress", 1, 64 * 1024 * 1024),
             values.integer(ingress, "ringSize", "ingress", 0, 100_000),
-            values.duration(ingress, "ackTimeout", "ingress", Duration.ofSeconds(10))),
+            values.duration(ingress, "ackTimeout", "ingress")),
         sources(tree),
         subscriptions(tree, delivery),
         delivery,
         storage(values.object(tree, "storage", "")),
         new Admin(values.strings(values.object(tree, "admin", ""), "apiKeys", "admin")),
         logging(values.object(tree, "logging", "")));
+    PlaceholderSecrets.check(config, values);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -66,33 +73,66 @@ public final class ConfigReader {
   }
 
   private SwitchboardConfig.Logging logging(JsonObject logging) {
-    String level = values.string(logging, "level", "logging");
+    String level = values.requiredString(logging, "level", "logging");
     if (level != null && !Set.of("trace", "debug", "info", "warn", "error").contains(level.toLowerCase())) {
       values.problem("logging.level", "must be one of trace, debug, info, warn, error (got '" + level + "')", null);
     }
-    return new SwitchboardConfig.Logging(values.bool(logging, "json", "logging", false), level == null ? "info" : level);
+    return new SwitchboardConfig.Logging(values.bool(logging, "json", "logging"), level);
   }
 
   private List<Source> sources(JsonObject tree) {
     List<Source> sources = new ArrayList<>();
     Set<String> names = new HashSet<>();
-    for (JsonObject item : list(tree, "sources")) {
+    for (JsonObject given : list(tree, "sources")) {
       String path = "sources[" + sources.size() + "]";
+      JsonObject item = ConfigDefaults.withItemDefaults("sources", given);
       String name = values.requiredString(item, "name", path);
       if (name != null && !SOURCE_NAME.matcher(name).matches()) {
         values.problem(path + ".name", "must be letters, digits, '.', '_' or '-' (it is a URL segment)", null);
       } else if (name != null && !names.add(name)) {
         values.problem(path + ".name", "'" + name + "' is used twice", null);
       }
-      JsonObject basic = item.getValue("basicAuth") == null ? null : values.object(item, "basicAuth", path);
-      sources.add(new Source(name, kind(item, path),
-          values.string(item, "verifyToken", path), values.string(item, "appSecret", path),
-          basic == null ? null : new BasicAuth(
-              values.requiredString(basic, "user", path + ".basicAuth"),
-              values.requiredString(basic, "pass", path + ".basicAuth")),
-          values.choice(item, "onAuthFailure", path, AuthFailureMode.class, AuthFailureMode.REJECT)));
+      sources.add(new Source(name, kind(item, path), values.string(item, "verifyToken", path),
+          appSecrets(item, path), basicAuth(item, path),
+          values.choice(item, "onAuthFailure", path, AuthFailureMode.class), rateLimit(item, path),
+          values.bool(item, "trustProxy", path)));
     }
     return sources;
+  }
+
+  /** {@code appSecret} and {@code appSecrets} together: any of them may sign a body (Meta's app-secret reset). */
+  private List<String> appSecrets(JsonObject item, String path) {
+    Set<String> secrets = new LinkedHashSet<>();
+    String one = values.string(item, "appSecret", path);
+    if (one != null && !one.isBlank()) {
+      secrets.add(one);
+    }
+    secrets.addAll(values.strings(item, "appSecrets", path));
+    secrets.remove("");
+    return List.copyOf(secrets);
+  }
+
+  private BasicAuth basicAuth(JsonObject item, String path) {
+    if (item.getValue("basicAuth") == null) {
+      return null;
+    }
+    JsonObject basic = values.object(item, "basicAuth", path);
+    return new BasicAuth(values.requiredString(basic, "user", path + ".basicAuth"),
+        values.requiredString(basic, "pass", path + ".basicAuth"));
+  }
+
+  private RateLimit rateLimit(JsonObject item, String path) {
+    if (item.getValue("rateLimit") == null) {
+      return null;
+    }
+    JsonObject limit = values.object(item, "rateLimit", path);
+    RateLimit rateLimit = new RateLimit(
+        values.optionalInteger(limit, "perMinute", path + ".rateLimit", 1, 100_000_000),
+        values.optionalInteger(limit, "perHour", path + ".rateLimit", 1, 100_000_000));
+    if (rateLimit.perMinute() == null && rateLimit.perHour() == null) {
+      values.problem(path + ".rateLimit", "needs perMinute, perHour or both", null);
+    }
+    return rateLimit;
   }
 
   private SourceKind kind(JsonObject item, String path) {
@@ -111,11 +151,11 @@ public final class ConfigReader {
     Set<String> names = new HashSet<>();
     for (JsonObject item : list(tree, "subscriptions")) {
       String path = "subscriptions[" + subscriptions.size() + "]";
-      String name = values.requiredString(item, "name", path);
-      if (name != null && !names.add(name)) {
-        values.problem(path + ".name", "'" + name + "' is used twice", null);
+      Subscription subscription = subscription(item, path, delivery);
+      if (subscription.name() != null && !names.add(subscription.name())) {
+        values.problem(path + ".name", "'" + subscription.name() + "' is used twice", null);
       }
-      subscriptions.add(subscription(item, path, name, delivery));
+      subscriptions.add(subscription);
     }
     return subscriptions;
   }
@@ -126,27 +166,38 @@ public final class ConfigReader {
    */
   public static Subscription readSubscription(JsonObject item, Delivery delivery) {
     ConfigReader reader = new ConfigReader();
-    item.fieldNames().stream().filter(key -> !ConfigDefaults.SUBSCRIPTION_KEYS.contains(key)).sorted()
-        .forEach(key -> reader.values.problem("subscription." + key, "unknown key (expected one of "
-            + new java.util.TreeSet<>(ConfigDefaults.SUBSCRIPTION_KEYS) + ")", null));
-    Subscription subscription = reader.subscription(item, "subscription",
-        reader.values.requiredString(item, "name", "subscription"), delivery);
+    new UnknownKeys(reader.values).check(item, ConfigDefaults.template("subscriptions"), "subscription");
+    Subscription subscription = reader.subscription(item, "subscription", delivery);
     if (!reader.problems.isEmpty()) {
       throw new ConfigException(reader.problems);
     }
     return subscription;
   }
 
-  private Subscription subscription(JsonObject item, String path, String name, Delivery delivery) {
-    List<String> events = values.strings(item, "events", path);
-    return new Subscription(name, url(item, path), events.isEmpty() ? List.of("*") : events,
+  /** The keys a subscription takes, in the file and in the management API. */
+  public static Set<String> subscriptionKeys() {
+    return ConfigDefaults.template("subscriptions").fieldNames();
+  }
+
+  /** Where the subscription is silent its template fills in; timeout and schedule come from delivery. */
+  private Subscription subscription(JsonObject given, String path, Delivery delivery) {
+    JsonObject item = ConfigDefaults.withItemDefaults("subscriptions", given);
+    Duration timeout = values.duration(item, "timeout", path, null);
+    return new Subscription(values.requiredString(item, "name", path), url(item, path),
+        events(item, path),
         values.string(item, "source", path), values.string(item, "phoneNumberId", path), secret(item, path),
-        values.choice(item, "format", path, Format.class, Format.NORMALIZED), headers(item, path),
-        values.duration(item, "timeout", path, delivery.timeout()),
+        values.choice(item, "format", path, Format.class), headers(item, path),
+        timeout == null ? delivery.timeout() : timeout,
         values.durations(item, "schedule", path, delivery.schedule()),
-        values.integer(item, "maxConcurrency", path, 1, 1000, 10),
+        values.integer(item, "maxConcurrency", path, 1, 1000),
         values.optionalInteger(item, "ratePerMinute", path, 1, 1_000_000),
-        values.bool(item, "enabled", path, true));
+        values.bool(item, "enabled", path));
+  }
+
+  /** An empty list would match nothing, which no one means: it reads as the template's default, every event. */
+  private List<String> events(JsonObject item, String path) {
+    List<String> events = values.strings(item, "events", path);
+    return events.isEmpty() ? values.strings(ConfigDefaults.template("subscriptions"), "events", path) : events;
   }
 
   private String url(JsonObject item, String path) {
@@ -190,16 +241,16 @@ public final class ConfigReader {
 
   private Delivery delivery(JsonObject delivery) {
     return new Delivery(
-        values.duration(delivery, "timeout", "delivery", Duration.ofSeconds(30)),
+        values.duration(delivery, "timeout", "delivery"),
         values.durations(delivery, "schedule", "delivery", List.of()),
         values.decimal(delivery, "jitter", "delivery", 0, 1),
-        values.bool(delivery, "allowPrivateNetworks", "delivery", false),
-        values.bool(delivery, "allowHttp", "delivery", false),
-        values.duration(delivery, "pollInterval", "delivery", Duration.ofSeconds(1)),
-        values.bool(delivery, "retryClientErrors", "delivery", false),
+        values.bool(delivery, "allowPrivateNetworks", "delivery"),
+        values.bool(delivery, "allowHttp", "delivery"),
+        values.duration(delivery, "pollInterval", "delivery"),
+        values.bool(delivery, "retryClientErrors", "delivery"),
         values.integer(delivery, "circuitThreshold", "delivery", 1, 1_000_000),
-        values.duration(delivery, "circuitCooldown", "delivery", Duration.ofSeconds(30)),
-        values.duration(delivery, "circuitMaxCooldown", "delivery", Duration.ofMinutes(10)),
+        values.duration(delivery, "circuitCooldown", "delivery"),
+        values.duration(delivery, "circuitMaxCooldown", "delivery"),
         values.duration(delivery, "disableAfter", "delivery", null));
   }
 
@@ -215,8 +266,8 @@ public final class ConfigReader {
         values.integer(storage, "retentionDays", "storage", 1, 36_500),
         values.integer(storage, "poolSize", "storage", 1, 256),
         values.integer(storage, "maxBatchSize", "storage", 1, 10_000),
-        values.duration(storage, "recoveryGrace", "storage", Duration.ofSeconds(10)),
-        values.duration(storage, "recoveryInterval", "storage", Duration.ofSeconds(5)));
+        values.duration(storage, "recoveryGrace", "storage"),
+        values.duration(storage, "recoveryInterval", "storage"));
   }
 
   private List<JsonObject> list(JsonObject tree, String key) {

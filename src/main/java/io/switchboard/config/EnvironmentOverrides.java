@@ -2,11 +2,15 @@ package io.switchboard.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Lets the environment override any key: {@code SWITCHBOARD_INGRESS_MAX_BODY_BYTES} sets
@@ -16,26 +20,34 @@ import java.util.TreeMap;
 final class EnvironmentOverrides {
 
   private static final String PREFIX = "SWITCHBOARD_";
-  private static final Set<String> NOT_KEYS = Set.of("SWITCHBOARD_CONFIG");
+  /** Variables that are not keys: the config file's name, and the log level Logback reads before the config. */
+  private static final Set<String> NOT_KEYS = Set.of("SWITCHBOARD_CONFIG", "SWITCHBOARD_LOG_LEVEL");
+  private static final String INDEX = "#";
+  private static final Pattern LIST_INDEX = Pattern.compile("(?<=_|^)\\d+(?=_|$)");
 
-  private final Set<String> knownKeys = new HashSet<>();
+  private final JsonObject schema = ConfigDefaults.schema();
+  private final List<String> problems = new ArrayList<>();
 
-  EnvironmentOverrides() {
-    collectKeys(ConfigDefaults.tree());
-    knownKeys.addAll(ConfigDefaults.SOURCE_KEYS);
-    knownKeys.addAll(ConfigDefaults.SUBSCRIPTION_KEYS);
-  }
-
-  /** Applies the seed aliases, then every {@code SWITCHBOARD_*} variable (sorted, so the outcome is stable). */
+  /**
+   * Applies the seed aliases, then every {@code SWITCHBOARD_*} variable (sorted, so the outcome is stable).
+   * A variable that spells no key is a problem: a typo would otherwise leave the key at its default.
+   */
   JsonObject apply(JsonObject tree, Map<String, String> env) {
     applyAliases(tree, env);
     new TreeMap<>(env).forEach((name, value) -> {
       if (name.startsWith(PREFIX) && !NOT_KEYS.contains(name)) {
         String[] tokens = name.substring(PREFIX.length()).toLowerCase(Locale.ROOT).split("_");
-        set(tree, tokens, 0, value);
+        if (!set(tree, schema, tokens, 0, value)) {
+          problems.add(name + ": no config key is spelled this way" + suggestion(name));
+        }
       }
     });
     return tree;
+  }
+
+  /** One line per variable that spells no key. */
+  List<String> problems() {
+    return List.copyOf(problems);
   }
 
   private void applyAliases(JsonObject tree, Map<String, String> env) {
@@ -83,65 +95,91 @@ final class EnvironmentOverrides {
     putPath(target.getJsonObject(head), dotted.substring(dot + 1), value);
   }
 
-  private void set(Object node, String[] tokens, int from, String value) {
-    if (node instanceof JsonArray array) {
-      setInArray(array, tokens, from, value);
-    } else if (node instanceof JsonObject object) {
-      setInObject(object, tokens, from, value);
+  /** Sets the value the tokens spell; false when they spell no key the schema knows. */
+  private boolean set(Object node, Object schemaNode, String[] tokens, int from, String value) {
+    if (node instanceof JsonArray array && schemaNode instanceof JsonArray list && !list.isEmpty()) {
+      return setInArray(array, list.getValue(0), tokens, from, value);
     }
+    if (node instanceof JsonObject object && schemaNode instanceof JsonObject mapping) {
+      return setInObject(object, mapping, tokens, from, value);
+    }
+    // Not a container where the schema has one: the reader names that key's shape, not this variable.
+    return node != null && !(node instanceof JsonArray) && !(node instanceof JsonObject);
   }
 
-  private void setInArray(JsonArray array, String[] tokens, int from, String value) {
-    int index;
-    try {
-      index = Integer.parseInt(tokens[from]);
-    } catch (NumberFormatException e) {
-      return;
+  private boolean setInArray(JsonArray array, Object template, String[] tokens, int from, String value) {
+    if (!tokens[from].matches("\\d{1,4}") || from + 1 == tokens.length) {
+      return false;
     }
+    int index = Integer.parseInt(tokens[from]);
     if (index == array.size()) {
       array.add(new JsonObject());
     }
-    if (index < array.size() && from + 1 < tokens.length) {
-      set(array.getValue(index), tokens, from + 1, value);
-    }
+    return index < array.size() && set(array.getValue(index), template, tokens, from + 1, value);
   }
 
-  /** Matches the longest run of tokens that spells a known key, so camelCase keys read as UPPER_SNAKE. */
-  private void setInObject(JsonObject object, String[] tokens, int from, String value) {
+  /**
+   * Matches the longest run of tokens that spells a key, so camelCase keys read as UPPER_SNAKE. An empty
+   * mapping in the schema ({@code headers}) takes any key, so only the keys it already has can be matched.
+   */
+  private boolean setInObject(JsonObject object, JsonObject mapping, String[] tokens, int from, String value) {
+    Set<String> keys = mapping.isEmpty() ? object.fieldNames() : mapping.fieldNames();
     for (int to = tokens.length; to > from; to--) {
-      String key = keyFor(object, String.join("", java.util.Arrays.copyOfRange(tokens, from, to)));
+      String key = keyFor(keys, String.join("", Arrays.copyOfRange(tokens, from, to)));
       if (key == null) {
         continue;
       }
       if (to == tokens.length) {
         object.put(key, value);
+        return true;
+      }
+      Object childSchema = mapping.isEmpty() ? new JsonObject() : mapping.getValue(key);
+      if (object.getValue(key) == null && childSchema instanceof JsonObject) {
+        object.put(key, new JsonObject());
+      }
+      return set(object.getValue(key), childSchema, tokens, to, value);
+    }
+    return false;
+  }
+
+  private static String keyFor(Set<String> keys, String flat) {
+    return keys.stream().filter(k -> k.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "").equals(flat))
+        .findFirst().orElse(null);
+  }
+
+  /** The closest spelled key, list indexes kept as given: SWITCHBOARD_SOURCES_0_APP_SECRT → …_APP_SECRET. */
+  private String suggestion(String name) {
+    String rest = name.substring(PREFIX.length());
+    List<String> indexes = new ArrayList<>();
+    Matcher digits = LIST_INDEX.matcher(rest);
+    StringBuilder shape = new StringBuilder();
+    while (digits.find()) {
+      indexes.add(digits.group());
+      digits.appendReplacement(shape, INDEX);
+    }
+    digits.appendTail(shape);
+    List<String> names = new ArrayList<>();
+    variables(schema, "", names);
+    return Suggestions.closest(shape.toString(), names).map(found -> {
+      String spelled = found;
+      for (String index : indexes) {
+        spelled = spelled.replaceFirst(INDEX, index);
+      }
+      return "; did you mean " + PREFIX + spelled + "?";
+    }).orElse("");
+  }
+
+  private static void variables(JsonObject mapping, String prefix, List<String> names) {
+    mapping.forEach(entry -> {
+      String name = prefix + entry.getKey().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+      if (entry.getValue() instanceof JsonObject child && !child.isEmpty()) {
+        variables(child, name + "_", names);
+      } else if (entry.getValue() instanceof JsonArray list && list.size() == 1
+          && list.getValue(0) instanceof JsonObject template) {
+        variables(template, name + "_" + INDEX + "_", names);
       } else {
-        Object child = object.getValue(key);
-        if (child == null) {
-          child = new JsonObject();
-          object.put(key, child);
-        }
-        set(child, tokens, to, value);
+        names.add(name);
       }
-      return;
-    }
-  }
-
-  private String keyFor(JsonObject object, String flat) {
-    for (String key : object.fieldNames()) {
-      if (key.toLowerCase(Locale.ROOT).equals(flat)) {
-        return key;
-      }
-    }
-    return knownKeys.stream().filter(k -> k.toLowerCase(Locale.ROOT).equals(flat)).findFirst().orElse(null);
-  }
-
-  private void collectKeys(JsonObject object) {
-    for (String key : object.fieldNames()) {
-      knownKeys.add(key);
-      if (object.getValue(key) instanceof JsonObject child) {
-        collectKeys(child);
-      }
-    }
+    });
   }
 }

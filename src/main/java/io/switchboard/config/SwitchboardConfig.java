@@ -42,9 +42,39 @@ public record SwitchboardConfig(
 
   public record BasicAuth(String user, String pass) {}
 
+  /**
+   * A provider endpoint. {@code appSecrets}: any of them may sign a Meta body, so a reset app secret can be
+   * added before the old one is removed. {@code trustProxy}: the rate limit keys on the first
+   * {@code X-Forwarded-For} hop instead of the connection's address (only behind a proxy that sets it).
+   */
   public record Source(
-      String name, SourceKind kind, String verifyToken, String appSecret, BasicAuth basicAuth,
-      AuthFailureMode onAuthFailure) {}
+      String name, SourceKind kind, String verifyToken, List<String> appSecrets, BasicAuth basicAuth,
+      AuthFailureMode onAuthFailure, RateLimit rateLimit, boolean trustProxy) {
+
+    public Source {
+      appSecrets = List.copyOf(appSecrets);
+    }
+
+    /** One app secret, no rate limit. */
+    public Source(String name, SourceKind kind, String verifyToken, String appSecret, BasicAuth basicAuth,
+        AuthFailureMode onAuthFailure) {
+      this(name, kind, verifyToken, appSecret == null ? List.of() : List.of(appSecret), basicAuth, onAuthFailure,
+          null, false);
+    }
+
+    /** Whether a request must prove it comes from the provider: without, anyone who finds the URL can post. */
+    public boolean checksAuth() {
+      return kind == SourceKind.META ? !appSecrets.isEmpty() : basicAuth != null;
+    }
+
+    /** The first app secret, or null when signatures are not checked. */
+    public String appSecret() {
+      return appSecrets.isEmpty() ? null : appSecrets.get(0);
+    }
+  }
+
+  /** Requests per client address a source accepts per minute and per hour; null = no limit on that window. */
+  public record RateLimit(Integer perMinute, Integer perHour) {}
 
   public enum Format { NORMALIZED, RAW }
 

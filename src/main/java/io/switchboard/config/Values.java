@@ -88,6 +88,21 @@ final class Values {
     return problem(path + "." + key, "must be true or false (got '" + value + "')", fallback);
   }
 
+  /** A key the defaults always give; null only if an item left it out where no template fills it. */
+  boolean bool(JsonObject object, String key, String path) {
+    return object.getValue(key) == null ? problem(path + "." + key, "is required", false) : bool(object, key, path, false);
+  }
+
+  <E extends Enum<E>> E choice(JsonObject object, String key, String path, Class<E> type) {
+    E fallback = type.getEnumConstants()[0];
+    return object.getValue(key) == null ? problem(path + "." + key, "is required", fallback)
+        : choice(object, key, path, type, fallback);
+  }
+
+  Duration duration(JsonObject object, String key, String path) {
+    return object.getValue(key) == null ? problem(path + "." + key, "is required", null) : duration(object, key, path, null);
+  }
+
   Duration duration(JsonObject object, String key, String path, Duration fallback) {
     Object value = object.getValue(key);
     if (value == null) {

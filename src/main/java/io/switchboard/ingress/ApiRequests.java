@@ -1,6 +1,7 @@
 package io.switchboard.ingress;
 
 import io.switchboard.api.ReplyCodes;
+import io.switchboard.config.Suggestions;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -89,6 +90,22 @@ final class ApiRequests {
     } catch (DecodeException | ClassCastException e) {
       throw new BadParameter("the body must be a JSON object");
     }
+  }
+
+  /**
+   * The body, refused if it carries a field the route does not take: a typo ({@code {"stauts": …}}) would
+   * otherwise be ignored and the call do something else than asked (replay every failed delivery).
+   */
+  static JsonObject body(RoutingContext ctx, Set<String> fields) {
+    JsonObject body = body(ctx);
+    for (String field : new java.util.TreeSet<>(body.fieldNames())) {
+      if (!fields.contains(field)) {
+        String hint = Suggestions.didYouMean(field, fields);
+        throw new BadParameter("unknown field '" + field + "'"
+            + (hint.isEmpty() ? " (expected one of " + new java.util.TreeSet<>(fields) + ")" : hint));
+      }
+    }
+    return body;
   }
 
   /** Runs a handler so that a {@link BadParameter} thrown while reading the request becomes a 400. */

@@ -23,17 +23,19 @@ public final class IngressVerticle extends VerticleBase {
 
   private final SwitchboardConfig config;
   private final RecentRequests recent;
+  private final RateLimits limits;
   private final Meters meters;
 
-  public IngressVerticle(SwitchboardConfig config, RecentRequests recent, Meters meters) {
+  public IngressVerticle(SwitchboardConfig config, RecentRequests recent, RateLimits limits, Meters meters) {
     this.config = config;
     this.recent = recent;
+    this.limits = limits;
     this.meters = meters;
   }
 
   @Override
   public Future<?> start() {
-    WebhookHandler webhooks = new WebhookHandler(vertx, config, recent, meters);
+    WebhookHandler webhooks = new WebhookHandler(vertx, config, recent, limits, meters);
     Router router = Router.router(vertx);
     router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "live")));
     router.get("/health/ready").handler(this::ready);
@@ -41,6 +43,7 @@ public final class IngressVerticle extends VerticleBase {
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(meters.scrape()));
     router.route("/api/*").subRouter(ManagementApi.router(vertx, config, this::requireAdminKey));
     router.get("/webhooks/:source/debug/recent").handler(this::requireAdminKey).handler(this::recentRequests);
+    router.route("/webhooks/:source").handler(ctx -> withSource(ctx, webhooks::limit));
     router.get("/webhooks/:source").handler(ctx -> withSource(ctx, webhooks::verify));
     router.post("/webhooks/:source")
         .handler(BodyHandler.create(false).setBodyLimit(config.ingress().maxBodyBytes()))

@@ -24,6 +24,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Set;
 
 /**
  * The management API under {@code /api} (SPEC section 7), every route behind {@code X-API-Key}: the
@@ -33,6 +34,9 @@ import java.net.URISyntaxException;
 final class ManagementApi {
 
   private static final int MAX_BODY_BYTES = 256 * 1024;
+  private static final Set<String> REPLAY_FIELDS = Set.of("status", "since", "until", "subscription");
+  private static final Set<String> DELETE_FIELDS = Set.of("instanceId", "days");
+  private static final Set<String> TEST_FIELDS = Set.of("url", "secret");
   /** A classpath resource; Vert.x's file resolver serves it from the jar without blocking the loop. */
   static final String OPENAPI = "openapi.yaml";
 
@@ -95,7 +99,7 @@ final class ManagementApi {
   /** {@code status} defaults to failed: replaying the dead letters is what an operator does after a fix. */
   private void replay(RoutingContext ctx) {
     handle(ctx, () -> {
-      JsonObject body = ApiRequests.body(ctx);
+      JsonObject body = ApiRequests.body(ctx, REPLAY_FIELDS);
       String status = ApiRequests.status(body.getValue("status") == null ? "failed" : String.valueOf(body.getValue("status")));
       ReplayDeliveries replay = new ReplayDeliveries(status, ApiRequests.instant("since", body.getString("since")),
           ApiRequests.instant("until", body.getString("until")), body.getString("subscription"));
@@ -108,12 +112,19 @@ final class ManagementApi {
         integer("days", text(ctx, "days"), 7, 1, 36_500))));
   }
 
-  /** Parameters come in the JSON body (as SPEC writes them) or the query string, whichever is given. */
+  /**
+   * Parameters come in the JSON body (as SPEC writes them) or the query string, whichever is given. {@code days}
+   * has no default: a bare DELETE would otherwise wipe every finished delivery, one keystroke from a typo.
+   */
   private void deleteLogs(RoutingContext ctx) {
     handle(ctx, () -> {
-      JsonObject body = ApiRequests.body(ctx);
+      JsonObject body = ApiRequests.body(ctx, DELETE_FIELDS);
       String instanceId = body.getValue("instanceId") != null ? String.valueOf(body.getValue("instanceId")) : text(ctx, "instanceId");
       String days = body.getValue("days") != null ? String.valueOf(body.getValue("days")) : text(ctx, "days");
+      if (days == null) {
+        throw new BadParameter("days is required: deliveries finished more than that many days ago are deleted"
+            + " (0 = every finished delivery)");
+      }
       DeleteDeliveries request = new DeleteDeliveries(instanceId, integer("days", days, 0, 0, 36_500));
       return ask(Bus.DELETE_DELIVERIES, request).map(deleted -> new JsonObject().put("deleted", deleted));
     });
@@ -122,7 +133,7 @@ final class ManagementApi {
   /** The secret is optional: without one a throwaway secret signs the test, and the answer shows it. */
   private void test(RoutingContext ctx) {
     handle(ctx, () -> {
-      JsonObject body = ApiRequests.body(ctx);
+      JsonObject body = ApiRequests.body(ctx, TEST_FIELDS);
       String url = httpUrl(body.getValue("url"));
       String secret = body.getString("secret") == null ? SubscriptionsApi.newSecret() : body.getString("secret");
       DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.delivery().timeout().toMillis() + 5_000);

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * {@code /api/subscriptions}: CRUD for API-owned subscriptions, validated by the config file's rules.
@@ -32,6 +33,8 @@ import java.util.Locale;
 final class SubscriptionsApi {
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** What PUT takes: a subscription's keys plus the read-only ones a GET shows, so a GET can be sent back. */
+  private static final Set<String> READ_BACK_KEYS = readBackKeys();
 
   private final Vertx vertx;
   private final SwitchboardConfig config;
@@ -60,7 +63,7 @@ final class SubscriptionsApi {
 
   private void create(RoutingContext ctx) {
     handle(ctx, () -> {
-      JsonObject body = ApiRequests.body(ctx);
+      JsonObject body = ApiRequests.body(ctx, ConfigReader.subscriptionKeys());
       if (body.getValue("secret") == null) {
         body.put("secret", newSecret());
       }
@@ -80,7 +83,7 @@ final class SubscriptionsApi {
   private void replace(RoutingContext ctx) {
     handle(ctx, () -> {
       long id = ApiRequests.id(ctx, "id");
-      JsonObject body = ApiRequests.body(ctx).copy();
+      JsonObject body = ApiRequests.body(ctx, READ_BACK_KEYS).copy();
       body.remove("id");
       body.remove("origin");
       return this.<StoredSubscription>ask(Bus.GET_SUBSCRIPTION, Lookup.of(id))
@@ -163,6 +166,12 @@ final class SubscriptionsApi {
 
   private static String duration(Duration d) {
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+  }
+
+  private static Set<String> readBackKeys() {
+    Set<String> keys = new java.util.HashSet<>(ConfigReader.subscriptionKeys());
+    keys.addAll(Set.of("id", "origin"));
+    return Set.copyOf(keys);
   }
 
   private <T> Future<T> ask(String address, Object request) {

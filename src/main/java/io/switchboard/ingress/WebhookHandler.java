@@ -29,6 +29,7 @@ final class WebhookHandler {
   private final Vertx vertx;
   private final SwitchboardConfig config;
   private final RecentRequests recent;
+  private final RateLimits limits;
   private final Meters meters;
   private final DeliveryOptions storeOptions;
   /**
@@ -40,13 +41,42 @@ final class WebhookHandler {
   private final int immediateLimit;
   private int storesInFlight;
 
-  WebhookHandler(Vertx vertx, SwitchboardConfig config, RecentRequests recent, Meters meters) {
+  WebhookHandler(Vertx vertx, SwitchboardConfig config, RecentRequests recent, RateLimits limits, Meters meters) {
     this.vertx = vertx;
     this.config = config;
     this.recent = recent;
+    this.limits = limits;
     this.meters = meters;
     this.storeOptions = new DeliveryOptions().setSendTimeout(config.ingress().ackTimeout().toMillis());
     this.immediateLimit = Math.max(1, config.storage().maxBatchSize() / Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * A source's per-address limit, checked before the body is read: past it, 429 with {@code Retry-After} (the
+   * seconds until the window ends), counted, nothing stored. Meta and 360dialog retry later.
+   */
+  void limit(RoutingContext ctx, Source source) {
+    long wait = source.rateLimit() == null ? 0 : limits.acquire(source.name(), limitKey(ctx, source), source.rateLimit());
+    if (wait == 0) {
+      ctx.next();
+      return;
+    }
+    meters.ingressRequest(source.name(), "rate_limited");
+    ctx.response().putHeader("Retry-After", String.valueOf(wait));
+    Errors.send(ctx, 429, "rate_limited", "too many requests from this address to " + source.name()
+        + "; retry in " + wait + "s");
+  }
+
+  /** The first X-Forwarded-For hop only behind a trusted proxy: anyone else could write any address there. */
+  private static String limitKey(RoutingContext ctx, Source source) {
+    String forwarded = source.trustProxy() ? ctx.request().getHeader("x-forwarded-for") : null;
+    if (forwarded != null) {
+      String first = forwarded.split(",", 2)[0].trim();
+      if (!first.isEmpty()) {
+        return first;
+      }
+    }
+    return String.valueOf(clientIp(ctx));
   }
 
   void verify(RoutingContext ctx, Source source) {

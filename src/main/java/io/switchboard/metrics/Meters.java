@@ -49,7 +49,10 @@ public final class Meters {
     return registry instanceof PrometheusMeterRegistry prometheus ? prometheus.scrape() : "";
   }
 
-  /** Outcomes: accepted, unauthorized, invalid, too_large, unavailable, unknown_source. */
+  /**
+   * Outcomes: accepted, unauthorized, invalid, too_large, unavailable, unknown_source, verification_failed,
+   * and rate_limited (429: past the source's per-address {@code rateLimit}).
+   */
   public void ingressRequest(String source, String outcome) {
     counter(INGRESS_REQUESTS, "Webhook requests by source and outcome", "source", source, "outcome", outcome).increment();
   }

@@ -33,7 +33,7 @@ final class HousekeepingVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Pools.durable(vertx, options, 2);
+    pool = Pools.durable(vertx, options, 2, "housekeeping");
     // The gauge reads a number refreshed here, so a scrape never waits on Postgres.
     meters.deliveryPending(pendingDeliveries::get);
     vertx.setPeriodic(PENDING_REFRESH_MILLIS, id -> DeliverySql.countPending(pool).onSuccess(pendingDeliveries::set));

@@ -36,7 +36,7 @@ final class ManagementVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
-    pool = Pools.durable(vertx, options, config.poolSize());
+    pool = Pools.durable(vertx, options, config.poolSize(), "management");
     bus.<FindDeliveries>consumer(Bus.FIND_DELIVERIES, m -> Replies.answer(m, q -> LogSql.findDeliveries(pool, q)));
     bus.<Lookup>consumer(Bus.GET_DELIVERY, m -> Replies.answer(m, q -> LogSql.getDelivery(pool, q.number())));
     bus.<Lookup>consumer(Bus.RETRY_DELIVERY, m -> Replies.answer(m, this::retry));

@@ -19,7 +19,10 @@ final class Migrations {
         .locations("classpath:db/migration")
         .load()
         .migrate();
-    LOG.info("schema migrated applied={} version={}", result.migrationsExecuted, result.targetSchemaVersion);
+    // Flyway reports a target version only when it applied something: on a restart the schema's version is
+    // the one it found (initialSchemaVersion), which must be logged too, not null.
+    String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+    LOG.info("schema migrated applied={} version={}", result.migrationsExecuted, version);
     return result;
   }
 }

@@ -46,7 +46,7 @@ final class PipelineWritesVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Pools.relaxed(vertx, options, 4);
+    pool = Pools.relaxed(vertx, options, 4, "pipeline");
     int batch = config.maxBatchSize();
     // One events write in flight: groups grow while it commits (19 -> 34 webhooks at saturation) and cost less
     // per webhook on both sides. A group Postgres refuses for its data is written again body by body, so one

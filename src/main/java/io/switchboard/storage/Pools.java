@@ -14,21 +14,22 @@ final class Pools {
   private Pools() {}
 
   /** A commit waits for its WAL flush whatever the server or role default says: what is acknowledged survives. */
-  static Pool durable(Vertx vertx, PgConnectOptions options, int maxSize) {
-    return create(vertx, new PgConnectOptions(options).addProperty("synchronous_commit", "on"), maxSize);
+  static Pool durable(Vertx vertx, PgConnectOptions options, int maxSize, String name) {
+    return create(vertx, new PgConnectOptions(options).addProperty("synchronous_commit", "on"), maxSize, name);
   }
 
   /**
    * Everything after the inbound row is re-derivable: a lost event commit is re-parsed by the recovery sweep,
    * a lost attempt record means one more (at-least-once) attempt. So those commits skip waiting for a flush.
    */
-  static Pool relaxed(Vertx vertx, PgConnectOptions options, int maxSize) {
-    return create(vertx, new PgConnectOptions(options).addProperty("synchronous_commit", "off"), maxSize);
+  static Pool relaxed(Vertx vertx, PgConnectOptions options, int maxSize, String name) {
+    return create(vertx, new PgConnectOptions(options).addProperty("synchronous_commit", "off"), maxSize, name);
   }
 
-  private static Pool create(Vertx vertx, PgConnectOptions options, int maxSize) {
+  /** Named, so each pool has its own meters (unnamed pools share one, and Micrometer warns at the second). */
+  private static Pool create(Vertx vertx, PgConnectOptions options, int maxSize, String name) {
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(maxSize))
+        .with(new PoolOptions().setMaxSize(maxSize).setName("postgres-" + name))
         .connectingTo(options)
         .using(vertx)
         .build();

@@ -44,7 +44,7 @@ final class RecoveryVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Pools.durable(vertx, options, 2);
+    pool = Pools.durable(vertx, options, 2, "recovery");
     vertx.eventBus().<OutcomesRecorded>consumer(Bus.OUTCOMES_RECORDED, m -> outcomesRecorded(m.body()));
     // The first sweep waits for the whole pipeline: bodies re-sent before the parser listens would go nowhere.
     vertx.eventBus().<Void>consumer(Bus.PIPELINE_DEPLOYED, m -> sweep());

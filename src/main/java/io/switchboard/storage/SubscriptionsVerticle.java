@@ -37,7 +37,7 @@ final class SubscriptionsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Pools.durable(vertx, options, 2);
+    pool = Pools.durable(vertx, options, 2, "subscriptions");
     EventBus bus = vertx.eventBus();
     bus.<SubscriptionSet>consumer(Bus.CONFIG_SUBSCRIPTIONS_CHANGED, m -> syncConfig(m.body().subscriptions().stream()
         .map(StoredSubscription::spec).toList())

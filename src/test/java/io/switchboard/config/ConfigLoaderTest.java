@@ -492,6 +492,7 @@ class ConfigLoaderTest {
     Files.writeString(file, """
         http:
           port: 8181
+          host: 127.0.0.1     # the README's example subscription secret is a placeholder: loopback only
         ingress:
           ack: immediate
         sources:

@@ -9,7 +9,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** Switchboard in its own JVM, started as a user would ({@code Main --config FILE}), so a test can SIGKILL it. */
 public final class RouterProcess {
@@ -17,6 +20,7 @@ public final class RouterProcess {
   private final Path config;
   private final Path log;
   private final int port;
+  private final Map<String, String> env = new HashMap<>();
   private Process process;
 
   public RouterProcess(Path config, Path log, int port) {
@@ -26,14 +30,38 @@ public final class RouterProcess {
   }
 
   public RouterProcess start() throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        "io.switchboard.Main", "--config", config.toString()));
-    builder.environment().keySet().removeIf(k -> k.startsWith("SWITCHBOARD_") || k.startsWith("WHATSAPP_"));
-    builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    process = builder.start();
+    process = builder().start();
     Await.until("router ready on port " + port + " (log: " + log + ")", Duration.ofSeconds(90), this::ready);
     return this;
+  }
+
+  /** Variables the router is started with (the test JVM's SWITCHBOARD_* and WHATSAPP_* ones are removed). */
+  public RouterProcess withEnv(Map<String, String> variables) {
+    env.putAll(variables);
+    return this;
+  }
+
+  /** Runs a router expected to refuse to start; its exit code once it has exited by itself. */
+  public int runUntilExit(Duration timeout) throws IOException, InterruptedException {
+    process = builder().start();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly().waitFor();
+      throw new AssertionError("router still running after " + timeout + "; log: " + log);
+    }
+    return process.exitValue();
+  }
+
+  private ProcessBuilder builder() {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // The shipped logback.xml, not the tests' (first on the test class path): the log is what an operator sees.
+    String logback = Path.of("target", "classes", "logback.xml").toAbsolutePath().toString();
+    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-Dlogback.configurationFile=" + logback,
+        "-cp", System.getProperty("java.class.path"), "io.switchboard.Main", "--config", config.toString()));
+    builder.environment().keySet().removeIf(k -> k.startsWith("SWITCHBOARD_") || k.startsWith("WHATSAPP_")
+        || k.startsWith("D360_") || k.equals("WEBHOOK_RING_SIZE"));
+    builder.environment().putAll(env);
+    builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    return builder;
   }
 
   /** SIGKILL: no shutdown hook, no clean close; the embedded Postgres child is orphaned as in a real crash. */
@@ -59,7 +87,9 @@ public final class RouterProcess {
       throw new AssertionError("router exited with " + process.exitValue() + "; log: " + log);
     }
     try {
-      HttpResponse<String> response = HttpClient.newHttpClient().send(
+      // HTTP/1.1 as curl and the Docker HEALTHCHECK probe: the JDK client's default h2c upgrade once made
+      // Netty log an ERROR (DefaultHttp2Connection onStreamClosed) in a router under load.
+      HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
               .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
       return response.statusCode() == 200;
