@@ -10,5 +10,6 @@ public record AttemptRecord(
     long deliveryId, int attempt, Instant startedAt, long latencyMillis, Integer statusCode,
     String responseBody, String error, Outcome outcome, Instant nextAttemptAt) {
 
-  public enum Outcome { SUCCEEDED, RETRY, FAILED }
+  /** EXPIRED: not attempted, its subscription's expireAfter passed; nothing is logged as an attempt. */
+  public enum Outcome { SUCCEEDED, RETRY, FAILED, EXPIRED }
 }

@@ -12,4 +12,7 @@ public sealed interface AttemptResult {
 
   /** Trying again would not help (another 4xx, or the URL is refused). */
   record Rejected(Integer status, String error) implements AttemptResult {}
+
+  /** Not attempted: its subscription's {@code expireAfter} has passed since the event was received. */
+  record Expired(String error) implements AttemptResult {}
 }

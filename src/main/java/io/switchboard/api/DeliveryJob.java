@@ -1,9 +1,11 @@
 package io.switchboard.api;
 
+import java.time.Instant;
+
 /**
  * A delivery leased to this instance: what to POST ({@code body}), to which subscription, and which attempt
  * this is. {@code leaseMillis} is how long the row stays leased from its commit; past it another instance
- * may claim it, so it must not be sent that late.
+ * may claim it, so it must not be sent that late. {@code receivedAt}: when its event was received.
  */
 public record DeliveryJob(long deliveryId, long subscriptionId, String messageId, long inboundId, int attempt,
-    long leaseMillis, byte[] body) {}
+    long leaseMillis, Instant receivedAt, byte[] body) {}

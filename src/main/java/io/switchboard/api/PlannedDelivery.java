@@ -1,20 +1,23 @@
 package io.switchboard.api;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
  * One event (or, for {@code raw} subscriptions, one whole inbound body) owed to one subscription.
  * {@code messageId} is the Standard Webhooks {@code webhook-id}: the event id, or {@code raw_<inboundId>}.
  * {@code body} is what will be POSTed, kept in memory so the first attempt needs no read back; {@code lease}
- * is how long the stored row stays this instance's to send.
+ * is how long the stored row stays this instance's to send; {@code receivedAt} is when its event was received,
+ * from which a subscription's {@code expireAfter} counts.
  */
 public record PlannedDelivery(long subscriptionId, String messageId, String eventType, String phoneNumberId,
-    Duration lease, byte[] body) {
+    Duration lease, Instant receivedAt, byte[] body) {
 
   public PlannedDelivery {
     Objects.requireNonNull(messageId, "messageId");
     Objects.requireNonNull(lease, "lease");
+    Objects.requireNonNull(receivedAt, "receivedAt");
     Objects.requireNonNull(body, "body");
   }
 }

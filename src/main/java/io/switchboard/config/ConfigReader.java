@@ -183,7 +183,7 @@ public final class ConfigReader {
   private Subscription subscription(JsonObject given, String path, Delivery delivery) {
     JsonObject item = ConfigDefaults.withItemDefaults("subscriptions", given);
     Duration timeout = values.duration(item, "timeout", path, null);
-    return new Subscription(values.requiredString(item, "name", path), url(item, path),
+    return new Subscription(values.requiredString(item, "name", path), url(item, path, delivery),
         events(item, path),
         values.string(item, "source", path), values.string(item, "phoneNumberId", path), secret(item, path),
         values.choice(item, "format", path, Format.class), headers(item, path),
@@ -191,7 +191,9 @@ public final class ConfigReader {
         values.durations(item, "schedule", path, delivery.schedule()),
         values.integer(item, "maxConcurrency", path, 1, 1000),
         values.optionalInteger(item, "ratePerMinute", path, 1, 1_000_000),
-        values.bool(item, "enabled", path));
+        values.bool(item, "enabled", path),
+        values.duration(item, "expireAfter", path, null),
+        values.string(item, "contactKey", path));
   }
 
   /** An empty list would match nothing, which no one means: it reads as the template's default, every event. */
@@ -200,7 +202,12 @@ public final class ConfigReader {
     return events.isEmpty() ? values.strings(ConfigDefaults.template("subscriptions"), "events", path) : events;
   }
 
-  private String url(JsonObject item, String path) {
+  /**
+   * An absolute http(s) URL that delivery's rules would not refuse on sight: http without
+   * {@code delivery.allowHttp}, or a loopback, private or metadata address written literally without
+   * {@code delivery.allowPrivateNetworks}. Names are resolved only at send time (the guard checks again there).
+   */
+  private String url(JsonObject item, String path, Delivery delivery) {
     String url = values.requiredString(item, "url", path);
     if (url == null) {
       return null;
@@ -209,6 +216,10 @@ public final class ConfigReader {
       URI uri = new URI(url);
       if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
         return values.problem(path + ".url", "must be an absolute http(s) URL (got '" + url + "')", url);
+      }
+      String refusal = InternalAddresses.refusalOnSight(uri, delivery.allowHttp(), delivery.allowPrivateNetworks());
+      if (refusal != null) {
+        return values.problem(path + ".url", refusal, url);
       }
     } catch (java.net.URISyntaxException e) {
       return values.problem(path + ".url", "is not a valid URL: " + e.getMessage(), url);

@@ -78,15 +78,28 @@ public record SwitchboardConfig(
 
   public enum Format { NORMALIZED, RAW }
 
+  /**
+   * Who wants which events at which endpoint. {@code expireAfter} (null: never) ends a delivery not
+   * accomplished that long after its event was received as {@code expired}; {@code contactKey} (null: any)
+   * keeps only the events of one person (SPEC 5.1's {@code data.contact_key}).
+   */
   public record Subscription(
       String name, String url, List<String> events, String source, String phoneNumberId, String secret,
       Format format, Map<String, String> headers, Duration timeout, List<Duration> schedule,
-      int maxConcurrency, Integer ratePerMinute, boolean enabled) {
+      int maxConcurrency, Integer ratePerMinute, boolean enabled, Duration expireAfter, String contactKey) {
 
     public Subscription {
       events = List.copyOf(events);
       headers = Map.copyOf(headers);
       schedule = List.copyOf(schedule);
+    }
+
+    /** A subscription with no expiry and no contact filter. */
+    public Subscription(String name, String url, List<String> events, String source, String phoneNumberId,
+        String secret, Format format, Map<String, String> headers, Duration timeout, List<Duration> schedule,
+        int maxConcurrency, Integer ratePerMinute, boolean enabled) {
+      this(name, url, events, source, phoneNumberId, secret, format, headers, timeout, schedule, maxConcurrency,
+          ratePerMinute, enabled, null, null);
     }
   }
 

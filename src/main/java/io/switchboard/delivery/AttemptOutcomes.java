@@ -22,13 +22,19 @@ final class AttemptOutcomes {
     this.retryPolicy = retryPolicy;
   }
 
-  AttemptRecord decide(FinishedAttempt attempt, String subscription, List<Duration> schedule) {
+  /** {@code expireAfter} may be null (never). */
+  AttemptRecord decide(FinishedAttempt attempt, String subscription, List<Duration> schedule, Duration expireAfter) {
     DeliveryJob job = attempt.job();
     if (attempt.result() instanceof AttemptResult.Delivered d) {
       return record(attempt, d.status(), null, Outcome.SUCCEEDED, null);
     }
     if (attempt.result() instanceof AttemptResult.Retryable r) {
-      return retry(attempt, r, subscription, schedule);
+      return retry(attempt, r, subscription, schedule, expireAfter);
+    }
+    if (attempt.result() instanceof AttemptResult.Expired x) {
+      LOG.warn("delivery to {} ({}, attempt {}) expired: {}; not attempted again", subscription, job.messageId(),
+          job.attempt(), x.error());
+      return record(attempt, null, x.error(), Outcome.EXPIRED, null);
     }
     AttemptResult.Rejected r = (AttemptResult.Rejected) attempt.result();
     LOG.warn("delivery to {} ({}, attempt {}) failed: {}; not retried", subscription, job.messageId(), job.attempt(),
@@ -36,8 +42,9 @@ final class AttemptOutcomes {
     return record(attempt, r.status(), r.error(), Outcome.FAILED, null);
   }
 
+  /** A retry never waits past the expiry: it is due then, and dispatch ends it as expired. */
   private AttemptRecord retry(FinishedAttempt attempt, AttemptResult.Retryable r, String subscription,
-      List<Duration> schedule) {
+      List<Duration> schedule, Duration expireAfter) {
     DeliveryJob job = attempt.job();
     Duration delay = retryPolicy.nextDelay(schedule, job.attempt(), r.retryAfter());
     if (delay == null) {
@@ -45,9 +52,13 @@ final class AttemptOutcomes {
           job.messageId(), job.attempt(), r.error());
       return record(attempt, r.status(), r.error(), Outcome.FAILED, null);
     }
-    LOG.info("delivery to {} ({}, attempt {}) got {}; retry in {}", subscription, job.messageId(), job.attempt(),
-        r.error(), delay);
-    return record(attempt, r.status(), r.error(), Outcome.RETRY, Instant.now().plus(delay));
+    Instant next = Instant.now().plus(delay);
+    if (expireAfter != null && next.isAfter(job.receivedAt().plus(expireAfter))) {
+      next = job.receivedAt().plus(expireAfter);
+    }
+    LOG.info("delivery to {} ({}, attempt {}) got {}; retry at {}", subscription, job.messageId(), job.attempt(),
+        r.error(), next);
+    return record(attempt, r.status(), r.error(), Outcome.RETRY, next);
   }
 
   private static AttemptRecord record(FinishedAttempt attempt, Integer status, String error, Outcome outcome,

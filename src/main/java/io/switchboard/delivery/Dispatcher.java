@@ -162,6 +162,11 @@ final class Dispatcher {
         endpoint.backlog = true;
         continue;
       }
+      if (endpoint.expired(held.job(), Instant.now())) {
+        finished(endpoint, new FinishedAttempt(held.job(), new AttemptResult.Expired("not accomplished within "
+            + endpoint.subscription.spec().expireAfter() + " of its receipt (expireAfter)"), null, Instant.now(), 0));
+        continue;
+      }
       start(endpoint, held.job());
     }
     if (!endpoint.held.isEmpty() && endpoint.rate != null) {

@@ -4,6 +4,7 @@ import io.switchboard.api.DeliveryJob;
 import io.switchboard.api.StoredSubscription;
 import io.switchboard.config.SwitchboardConfig;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 
 /**
@@ -77,6 +78,12 @@ final class Endpoint {
 
   boolean tooLate(Held job, long nowNanos) {
     return nowNanos > job.startByNanos();
+  }
+
+  /** Past its subscription's {@code expireAfter} since the event was received: not worth sending any more. */
+  boolean expired(DeliveryJob job, Instant now) {
+    Duration expireAfter = subscription.spec().expireAfter();
+    return expireAfter != null && !now.isBefore(job.receivedAt().plus(expireAfter));
   }
 
   /**

@@ -55,7 +55,8 @@ public final class OutcomesVerticle extends VerticleBase {
     StoredSubscription subscription = subscriptions.get(attempt.job().subscriptionId());
     String name = subscription == null ? "#" + attempt.job().subscriptionId() : subscription.spec().name();
     AttemptRecord record = outcomes.decide(attempt, name,
-        subscription == null ? config.schedule() : subscription.spec().schedule());
+        subscription == null ? config.schedule() : subscription.spec().schedule(),
+        subscription == null ? null : subscription.spec().expireAfter());
     meters.delivery(name, record.outcome().name().toLowerCase(java.util.Locale.ROOT));
     meters.deliveryAttempt(java.time.Duration.ofMillis(attempt.latencyMillis()));
     return record;

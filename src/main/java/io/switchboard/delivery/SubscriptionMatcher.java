@@ -46,7 +46,7 @@ final class SubscriptionMatcher {
       if (spec.format() == Format.RAW) {
         events.stream().filter(e -> matches(compiled, e)).findFirst().ifPresent(first -> planned.add(
             new PlannedDelivery(id, "raw_" + classified.inboundId(), RAW_EVENT_TYPE, first.phoneNumberId(), lease,
-                classified.body())));
+                first.receivedAt(), classified.body())));
         continue;
       }
       for (int i = 0; i < events.size(); i++) {
@@ -55,7 +55,7 @@ final class SubscriptionMatcher {
           if (bodies[i] == null) {
             bodies[i] = e.json().getBytes(StandardCharsets.UTF_8);
           }
-          planned.add(new PlannedDelivery(id, e.id(), e.type(), e.phoneNumberId(), lease, bodies[i]));
+          planned.add(new PlannedDelivery(id, e.id(), e.type(), e.phoneNumberId(), lease, e.receivedAt(), bodies[i]));
         }
       }
     }

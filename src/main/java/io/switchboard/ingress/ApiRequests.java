@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  */
 final class ApiRequests {
 
-  static final Set<String> STATUSES = Set.of("pending", "succeeded", "failed");
+  static final Set<String> STATUSES = Set.of("pending", "succeeded", "failed", "expired");
 
   /** A request the caller got wrong: answered 400 with the message as detail. */
   static final class BadParameter extends RuntimeException {
@@ -62,7 +62,7 @@ final class ApiRequests {
 
   static String status(String value) {
     if (value != null && !STATUSES.contains(value)) {
-      throw new BadParameter("status must be one of pending, succeeded, failed (got '" + value + "')");
+      throw new BadParameter("status must be one of pending, succeeded, failed, expired (got '" + value + "')");
     }
     return value;
   }

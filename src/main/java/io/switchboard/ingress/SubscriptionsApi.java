@@ -146,7 +146,8 @@ final class SubscriptionsApi {
         .put("secret", showSecret ? s.secret() : mask(s.secret()))
         .put("format", s.format().name().toLowerCase(Locale.ROOT)).put("headers", headers(s, showSecret))
         .put("timeout", duration(s.timeout())).put("schedule", schedule).put("maxConcurrency", s.maxConcurrency())
-        .put("ratePerMinute", s.ratePerMinute()).put("enabled", s.enabled());
+        .put("ratePerMinute", s.ratePerMinute()).put("enabled", s.enabled())
+        .put("expireAfter", s.expireAfter() == null ? null : duration(s.expireAfter())).put("contactKey", s.contactKey());
   }
 
   /** Header values often carry a subscriber's credentials (Authorization): masked like the secret. */

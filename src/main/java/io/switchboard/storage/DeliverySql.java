@@ -9,6 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ final class DeliverySql {
         FROM due WHERE d.id = due.id
         RETURNING d.id, d.message_id, d.event_type, d.inbound_id, d.attempts
       )
-      SELECT c.id, c.message_id, c.inbound_id, c.attempts,
+      SELECT c.id, c.message_id, c.inbound_id, c.attempts, coalesce(e.received_at, i.received_at) AS received_at,
              CASE WHEN c.event_type = 'raw' THEN i.body ELSE convert_to(e.payload::text, 'UTF8') END AS body
       FROM claimed c
       LEFT JOIN events e ON c.event_type <> 'raw' AND e.id = c.message_id
@@ -53,7 +54,9 @@ final class DeliverySql {
         INSERT INTO delivery_attempts (delivery_id, attempt, started_at, latency_ms, status_code, response_body, error,
                                        outcome)
         SELECT * FROM unnest($1::bigint[], $2::int[], $3::timestamptz[], $4::bigint[], $5::int[], $6::text[],
-                             $7::text[], $8::text[])
+                             $7::text[], $8::text[]) AS a(delivery_id, attempt, started_at, latency_ms, status_code,
+                                                          response_body, error, outcome)
+        WHERE outcome <> 'expired'
       )
       UPDATE deliveries d
       SET status = u.status,
@@ -91,10 +94,16 @@ final class DeliverySql {
         Buffer body = row.getBuffer("body");
         jobs.add(new DeliveryJob(row.getLong("id"), claim.subscriptionId(), row.getString("message_id"),
             row.getLong("inbound_id"), row.getInteger("attempts"), claim.lease().toMillis(),
-            body == null ? null : body.getBytes()));
+            receivedAt(row), body == null ? null : body.getBytes()));
       }
       return jobs;
     });
+  }
+
+  /** A row whose event is gone (retention) counts from now: it is not expired for lack of a date. */
+  private static Instant receivedAt(Row row) {
+    OffsetDateTime at = row.getOffsetDateTime("received_at");
+    return at == null ? Instant.now() : at.toInstant();
   }
 
   static Future<List<Void>> recordAttempts(SqlClient client, List<AttemptRecord> attempts) {
@@ -124,6 +133,7 @@ final class DeliverySql {
         case SUCCEEDED -> "succeeded";
         case RETRY -> "pending";
         case FAILED -> "failed";
+        case EXPIRED -> "expired";
       };
       nextAttemptAt[i] = a.nextAttemptAt() == null ? null : a.nextAttemptAt().atOffset(ZoneOffset.UTC);
     }

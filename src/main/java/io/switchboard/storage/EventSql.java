@@ -146,7 +146,7 @@ final class EventSql {
         Long id = created.remove(key(d.subscriptionId(), d.messageId()));
         if (id != null) {
           jobs.add(new DeliveryJob(id, d.subscriptionId(), d.messageId(), request.classified().inboundId(), 1,
-              d.lease().toMillis(), d.body()));
+              d.lease().toMillis(), d.receivedAt(), d.body()));
         }
       }
       perRequest.add(new Stored(request.classified().inboundId(), jobs, duplicates.get(r)));

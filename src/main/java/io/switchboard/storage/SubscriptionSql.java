@@ -24,13 +24,15 @@ final class SubscriptionSql {
   /** A name already taken by an API subscription stays the API's: the file never silently takes it over. */
   static final String UPSERT_CONFIG_SUBSCRIPTION = """
       INSERT INTO subscriptions (name, origin, url, events, source, phone_number_id, format, secret, headers,
-                                 timeout_ms, schedule_ms, max_concurrency, rate_per_minute, enabled)
-      VALUES ($1, 'config', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                                 timeout_ms, schedule_ms, max_concurrency, rate_per_minute, enabled, expire_after_ms,
+                                 contact_key)
+      VALUES ($1, 'config', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
       ON CONFLICT (name) DO UPDATE SET
         url = excluded.url, events = excluded.events, source = excluded.source,
         phone_number_id = excluded.phone_number_id, format = excluded.format, secret = excluded.secret,
         headers = excluded.headers, timeout_ms = excluded.timeout_ms, schedule_ms = excluded.schedule_ms,
         max_concurrency = excluded.max_concurrency, rate_per_minute = excluded.rate_per_minute,
+        expire_after_ms = excluded.expire_after_ms, contact_key = excluded.contact_key,
         enabled = excluded.enabled AND (subscriptions.disabled_at IS NULL OR subscriptions.url <> excluded.url),
         disabled_at = CASE WHEN subscriptions.url = excluded.url THEN subscriptions.disabled_at END,
         disabled_reason = CASE WHEN subscriptions.url = excluded.url THEN subscriptions.disabled_reason END,
@@ -50,33 +52,34 @@ final class SubscriptionSql {
 
   static final String ALL_SUBSCRIPTIONS = """
       SELECT id, name, origin, url, events, source, phone_number_id, format, secret, headers, timeout_ms,
-             schedule_ms, max_concurrency, rate_per_minute, enabled
+             schedule_ms, max_concurrency, rate_per_minute, enabled, expire_after_ms, contact_key
       FROM subscriptions ORDER BY id""";
 
   static final String INSERT_API_SUBSCRIPTION = """
       INSERT INTO subscriptions (name, origin, url, events, source, phone_number_id, format, secret, headers,
-                                 timeout_ms, schedule_ms, max_concurrency, rate_per_minute, enabled)
-      VALUES ($1, 'api', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                                 timeout_ms, schedule_ms, max_concurrency, rate_per_minute, enabled, expire_after_ms,
+                                 contact_key)
+      VALUES ($1, 'api', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
       RETURNING id""";
 
   static final String UPDATE_API_SUBSCRIPTION = """
       UPDATE subscriptions SET
         name = $1, url = $2, events = $3, source = $4, phone_number_id = $5, format = $6, secret = $7,
         headers = $8, timeout_ms = $9, schedule_ms = $10, max_concurrency = $11, rate_per_minute = $12,
-        enabled = $13, updated_at = now()
-      WHERE id = $14""";
+        enabled = $13, expire_after_ms = $14, contact_key = $15, updated_at = now()
+      WHERE id = $16""";
 
   static final String DELETE_SUBSCRIPTION = "DELETE FROM subscriptions WHERE id = $1";
 
   /** Locks the row so a concurrent change cannot slip between the ownership check and the write. */
   static final String LOCK_SUBSCRIPTION = """
       SELECT id, name, origin, url, events, source, phone_number_id, format, secret, headers, timeout_ms,
-             schedule_ms, max_concurrency, rate_per_minute, enabled
+             schedule_ms, max_concurrency, rate_per_minute, enabled, expire_after_ms, contact_key
       FROM subscriptions WHERE id = $1 FOR UPDATE""";
 
   static final String SUBSCRIPTION_BY_ID = """
       SELECT id, name, origin, url, events, source, phone_number_id, format, secret, headers, timeout_ms,
-             schedule_ms, max_concurrency, rate_per_minute, enabled
+             schedule_ms, max_concurrency, rate_per_minute, enabled, expire_after_ms, contact_key
       FROM subscriptions WHERE id = $1""";
 
   private static final String UNIQUE_VIOLATION = "23505";
@@ -159,7 +162,8 @@ final class SubscriptionSql {
         .addString(s.source()).addString(s.phoneNumberId()).addString(s.format().name().toLowerCase(Locale.ROOT))
         .addString(s.secret()).addValue(new JsonObject(new LinkedHashMap<>(s.headers())))
         .addLong(s.timeout().toMillis()).addArrayOfLong(schedule).addInteger(s.maxConcurrency())
-        .addInteger(s.ratePerMinute()).addBoolean(s.enabled());
+        .addInteger(s.ratePerMinute()).addBoolean(s.enabled())
+        .addLong(s.expireAfter() == null ? null : s.expireAfter().toMillis()).addString(s.contactKey());
   }
 
   private static StoredSubscription subscription(Row row) {
@@ -173,7 +177,9 @@ final class SubscriptionSql {
         Arrays.asList(row.getArrayOfStrings("events")), row.getString("source"), row.getString("phone_number_id"),
         row.getString("secret"), Format.valueOf(row.getString("format").toUpperCase(Locale.ROOT)), headers,
         Duration.ofMillis(row.getLong("timeout_ms")), schedule, row.getInteger("max_concurrency"),
-        row.getInteger("rate_per_minute"), row.getBoolean("enabled"));
+        row.getInteger("rate_per_minute"), row.getBoolean("enabled"),
+        row.getLong("expire_after_ms") == null ? null : Duration.ofMillis(row.getLong("expire_after_ms")),
+        row.getString("contact_key"));
     return new StoredSubscription(row.getLong("id"), row.getString("origin"), spec);
   }
 }
