@@ -378,6 +378,18 @@ class ConfigLoaderTest {
         Arguments.of("storage url not postgresql",
             new JsonObject().put("storage", new JsonObject().put("url", "mysql://db:3306/sb")),
             "storage.url", "must look like postgresql://"),
+        Arguments.of("http to loopback while neither is allowed",
+            new JsonObject().put("subscriptions", new JsonArray().add(new JsonObject().put("name", "crm")
+                .put("url", "http://127.0.0.1:9000/hooks").put("secret", "s"))),
+            "subscriptions[0].url", "only https is allowed"),
+        Arguments.of("a loopback literal while private networks are refused",
+            new JsonObject().put("subscriptions", new JsonArray().add(new JsonObject().put("name", "crm")
+                .put("url", "https://127.0.0.1:9000/hooks").put("secret", "s"))),
+            "subscriptions[0].url", "internal address 127.0.0.1"),
+        Arguments.of("localhost. while private networks are refused",
+            new JsonObject().put("subscriptions", new JsonArray().add(new JsonObject().put("name", "crm")
+                .put("url", "https://localhost.:9000/hooks").put("secret", "s"))),
+            "subscriptions[0].url", "is this machine"),
         Arguments.of("retentionDays zero",
             new JsonObject().put("storage", new JsonObject().put("retentionDays", 0)),
             "storage.retentionDays", "must be between 1 and"));

@@ -106,6 +106,23 @@ class SubscriptionsApiTest {
   }
 
   @Test
+  @DisplayName("a URL delivery would refuse on sight is refused when the subscription is created, with the guard's reason")
+  void unreachableByPolicy() {
+    JsonObject tree = TestRouter.baseConfig();
+    tree.getJsonObject("delivery").put("allowPrivateNetworks", false);
+    Vertx strictVertx = Vertx.vertx(); // a second router, with its own bus
+    ManagementClient strict = new ManagementClient(TestRouter.start(strictVertx, tree));
+
+    var refused = strict.post("/api/subscriptions", new JsonObject().put("name", "local").put("url", callbacks.url("/x")));
+    Await.result(strictVertx.close());
+
+    assertError(refused, 400, "bad_parameter");
+    String detail = refused.bodyAsJsonObject().getString("detail");
+    assertTrue(detail.contains("subscription.url") && detail.contains("internal address 127.0.0.1"), detail);
+    assertTrue(detail.contains("allowPrivateNetworks"), detail);
+  }
+
+  @Test
   @DisplayName("invalid input is 400 naming the key; a taken name and config-owned subscriptions are 409; unknown ids 404")
   void failures() {
     assertError(api.post("/api/subscriptions", new JsonObject().put("name", "x").put("url", "ftp://example.com")),
