@@ -78,7 +78,7 @@ public final class Bus {
   public static final String GET_SUBSCRIPTION = "switchboard.storage.get-subscription";
   /** {@link SaveSubscription} → {@link StoredSubscription} once committed and published; fails 404, or 409 (name taken, or config-owned). */
   public static final String SAVE_SUBSCRIPTION = "switchboard.storage.save-subscription";
-  /** {@link Lookup} → {@code null} once committed and published; fails 404, or 409 for a config-owned subscription. */
+  /** {@link DeleteSubscription} → {@code null} once committed and published; fails 404, or 409 (config-owned, or a log without purge). */
   public static final String DELETE_SUBSCRIPTION = "switchboard.storage.delete-subscription";
   /** {@code null} → {@code JsonObject} of rows deleted per table: the retention purge, also run hourly. */
   public static final String PURGE_EXPIRED = "switchboard.storage.purge-expired";
@@ -92,7 +92,8 @@ public final class Bus {
       DeliveryBatch.class, FinishedAttempts.class, AttemptRecords.class, OutcomesRecorded.class,
       SubscriptionSet.class, ClaimDeliveries.class, ReleaseDeliveries.class,
       StoredSubscription.class, Lookup.class, FindDeliveries.class, ReplayDeliveries.class,
-      SummarizeDeliveries.class, DeleteDeliveries.class, SaveSubscription.class, SendTest.class);
+      SummarizeDeliveries.class, DeleteDeliveries.class, SaveSubscription.class, DeleteSubscription.class,
+      SendTest.class);
 
   private Bus() {}
 

@@ -3,6 +3,7 @@ package io.switchboard.ingress;
 import static io.switchboard.ingress.ApiRequests.handle;
 
 import io.switchboard.api.Bus;
+import io.switchboard.api.DeleteSubscription;
 import io.switchboard.api.Lookup;
 import io.switchboard.api.SaveSubscription;
 import io.switchboard.api.StoredSubscription;
@@ -114,7 +115,8 @@ final class SubscriptionsApi {
   }
 
   private void delete(RoutingContext ctx) {
-    handle(ctx, () -> ask(Bus.DELETE_SUBSCRIPTION, Lookup.of(ApiRequests.id(ctx, "id")))
+    handle(ctx, () -> ask(Bus.DELETE_SUBSCRIPTION,
+            new DeleteSubscription(ApiRequests.id(ctx, "id"), "true".equals(ApiRequests.text(ctx, "purge"))))
         .map(v -> {
           ctx.response().setStatusCode(204).end();
           return null;

@@ -71,6 +71,8 @@ final class SubscriptionSql {
 
   static final String DELETE_SUBSCRIPTION = "DELETE FROM subscriptions WHERE id = $1";
 
+  static final String COUNT_DELIVERIES = "SELECT count(*) FROM deliveries WHERE subscription_id = $1";
+
   /** Locks the row so a concurrent change cannot slip between the ownership check and the write. */
   static final String LOCK_SUBSCRIPTION = """
       SELECT id, name, origin, url, events, source, phone_number_id, format, secret, headers, timeout_ms,
@@ -105,11 +107,15 @@ final class SubscriptionSql {
         .recover(e -> nameTaken(e, spec.name()));
   }
 
-  /** Its deliveries and their attempts go with it (ON DELETE CASCADE). */
-  static Future<Void> deleteApiSubscription(SqlConnection connection, long id) {
+  /** Its deliveries and their attempts go with it (ON DELETE CASCADE): so only with {@code purge} when it has any. */
+  static Future<Void> deleteApiSubscription(SqlConnection connection, long id, boolean purge) {
     return ownedByApi(connection, id, "deleted")
-        .compose(v -> connection.preparedQuery(DELETE_SUBSCRIPTION).execute(Tuple.of(id)))
-        .mapEmpty();
+        .compose(v -> purge ? Future.succeededFuture(0L)
+            : connection.preparedQuery(COUNT_DELIVERIES).execute(Tuple.of(id)).map(r -> r.iterator().next().getLong(0)))
+        .compose(logged -> logged > 0
+            ? Replies.<Void>conflict("subscription " + id + " has " + logged + " deliveries in its log, which deleting it"
+                + " deletes too: DELETE with ?purge=true to delete them, or set enabled: false to keep them")
+            : connection.preparedQuery(DELETE_SUBSCRIPTION).execute(Tuple.of(id)).<Void>mapEmpty());
   }
 
   /** The config file owns its subscriptions: an API change would be undone at the next start. */

@@ -1,6 +1,7 @@
 package io.switchboard.storage;
 
 import io.switchboard.api.Bus;
+import io.switchboard.api.DeleteSubscription;
 import io.switchboard.api.Lookup;
 import io.switchboard.api.SaveSubscription;
 import io.switchboard.api.StoredSubscription;
@@ -49,7 +50,7 @@ final class SubscriptionsVerticle extends VerticleBase {
     bus.<Lookup>consumer(Bus.GET_SUBSCRIPTION,
         m -> Replies.answer(m, q -> SubscriptionSql.subscriptionById(pool, q.number())));
     bus.<SaveSubscription>consumer(Bus.SAVE_SUBSCRIPTION, m -> Replies.answer(m, this::save));
-    bus.<Lookup>consumer(Bus.DELETE_SUBSCRIPTION, m -> Replies.answer(m, this::delete));
+    bus.<DeleteSubscription>consumer(Bus.DELETE_SUBSCRIPTION, m -> Replies.answer(m, this::delete));
     bus.<Long>consumer(Bus.DISABLE_SUBSCRIPTION, m -> SubscriptionSql.disableSubscription(pool, m.body())
         .compose(v -> publish())
         .onFailure(e -> LOG.warn("disabling subscription id={} failed; delivery asks again: {}", m.body(),
@@ -69,8 +70,8 @@ final class SubscriptionsVerticle extends VerticleBase {
     return saved.compose(s -> publish().map(s));
   }
 
-  private Future<Void> delete(Lookup subscription) {
-    return pool.withTransaction(c -> SubscriptionSql.deleteApiSubscription(c, subscription.number()))
+  private Future<Void> delete(DeleteSubscription request) {
+    return pool.withTransaction(c -> SubscriptionSql.deleteApiSubscription(c, request.id(), request.purge()))
         .compose(v -> publish());
   }
 

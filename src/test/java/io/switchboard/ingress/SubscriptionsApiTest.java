@@ -99,7 +99,11 @@ class SubscriptionsApiTest {
     Await.until("the replaced URL got the event", WAIT, () -> callbacks.at("/new").size() == 1);
     assertEquals(0, callbacks.at("/old").size());
 
-    var deleted = api.delete("/api/subscriptions/" + id, null);
+    var kept = api.delete("/api/subscriptions/" + id, null);
+    assertError(kept, 409, "conflict");
+    assertTrue(kept.bodyAsJsonObject().getString("detail").contains("?purge=true"), kept.bodyAsString());
+    assertEquals(1, TestPostgres.count("SELECT * FROM deliveries"), "a delete without purge keeps everything");
+    var deleted = api.delete("/api/subscriptions/" + id + "?purge=true", null);
     assertEquals(204, deleted.statusCode());
     assertError(api.get("/api/subscriptions/" + id), 404, "not_found");
     assertEquals(0, TestPostgres.count("SELECT * FROM deliveries"), "its deliveries went with it");
