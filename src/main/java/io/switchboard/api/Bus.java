@@ -78,6 +78,8 @@ public final class Bus {
   public static final String GET_SUBSCRIPTION = "switchboard.storage.get-subscription";
   /** {@link SaveSubscription} → {@link StoredSubscription} once committed and published; fails 404, or 409 (name taken, or config-owned). */
   public static final String SAVE_SUBSCRIPTION = "switchboard.storage.save-subscription";
+  /** {@link RotateSecret} → {@link StoredSubscription} once committed and published; fails 404, or 409 for a config-owned one. */
+  public static final String ROTATE_SECRET = "switchboard.storage.rotate-secret";
   /** {@link DeleteSubscription} → {@code null} once committed and published; fails 404, or 409 (config-owned, or a log without purge). */
   public static final String DELETE_SUBSCRIPTION = "switchboard.storage.delete-subscription";
   /** {@code null} → {@code JsonObject} of rows deleted per table: the retention purge, also run hourly. */
@@ -93,7 +95,7 @@ public final class Bus {
       SubscriptionSet.class, ClaimDeliveries.class, ReleaseDeliveries.class,
       StoredSubscription.class, Lookup.class, FindDeliveries.class, ReplayDeliveries.class,
       SummarizeDeliveries.class, DeleteDeliveries.class, SaveSubscription.class, DeleteSubscription.class,
-      SendTest.class);
+      RotateSecret.class, SendTest.class);
 
   private Bus() {}
 

@@ -174,6 +174,16 @@ public final class ConfigReader {
     return subscription;
   }
 
+  /** A positive duration (500ms, 30s, 2m, 1h) as the management API receives it; throws naming {@code key}. */
+  public static Duration readDuration(String key, Object value) {
+    ConfigReader reader = new ConfigReader();
+    Duration duration = reader.values.duration(new JsonObject().put(key, value), key, "body");
+    if (!reader.problems.isEmpty()) {
+      throw new ConfigException(reader.problems);
+    }
+    return duration;
+  }
+
   /** The keys a subscription takes, in the file and in the management API. */
   public static Set<String> subscriptionKeys() {
     return ConfigDefaults.template("subscriptions").fieldNames();

@@ -39,7 +39,8 @@ final class Endpoint {
 
   Endpoint(StoredSubscription subscription, SwitchboardConfig.Delivery config, long nowNanos) {
     this.subscription = subscription;
-    this.signer = new WebhookSigner(subscription.spec().secret());
+    this.signer = new WebhookSigner(subscription.spec().secret(), subscription.previousSecret(),
+        subscription.previousSecretUntil());
     this.circuit = new CircuitBreaker(config.circuitThreshold(), config.circuitCooldown(), config.circuitMaxCooldown());
     Integer perMinute = subscription.spec().ratePerMinute();
     this.rate = perMinute == null ? null : new RateLimiter(perMinute, nowNanos);

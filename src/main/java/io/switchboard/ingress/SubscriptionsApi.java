@@ -5,6 +5,7 @@ import static io.switchboard.ingress.ApiRequests.handle;
 import io.switchboard.api.Bus;
 import io.switchboard.api.DeleteSubscription;
 import io.switchboard.api.Lookup;
+import io.switchboard.api.RotateSecret;
 import io.switchboard.api.SaveSubscription;
 import io.switchboard.api.StoredSubscription;
 import io.switchboard.api.SubscriptionSet;
@@ -53,6 +54,25 @@ final class SubscriptionsApi {
         Bus.GET_SUBSCRIPTION, Lookup.of(ApiRequests.id(ctx, "id"))).map(s -> json(s, false))));
     router.put("/subscriptions/:id").handler(this::replace);
     router.delete("/subscriptions/:id").handler(this::delete);
+    router.post("/subscriptions/:id/rotate-secret").handler(this::rotateSecret);
+  }
+
+  /**
+   * A new secret, shown once; the current one keeps signing beside it for {@code expireOldAfter} (default 24h),
+   * so receivers can move to the new one without a failed delivery.
+   */
+  private void rotateSecret(RoutingContext ctx) {
+    handle(ctx, () -> {
+      JsonObject body = ApiRequests.body(ctx, java.util.Set.of("expireOldAfter"));
+      Duration window;
+      try {
+        window = ConfigReader.readDuration("expireOldAfter", body.getValue("expireOldAfter", "24h"));
+      } catch (ConfigException e) {
+        throw new BadParameter(String.join("; ", e.problems()));
+      }
+      return this.<StoredSubscription>ask(Bus.ROTATE_SECRET, new RotateSecret(ApiRequests.id(ctx, "id"), newSecret(),
+          window)).map(s -> json(s, true));
+    });
   }
 
   /** A Standard Webhooks secret: {@code whsec_} + base64 of 24 random bytes, as Svix issues them. */
@@ -79,7 +99,7 @@ final class SubscriptionsApi {
   /**
    * PUT replaces every field, except the masked ones: an omitted or still-masked ({@code …}) secret or
    * header value keeps the stored one, so a GET can be edited and sent back without the secrets in hand.
-   * The read-only {@code id} and {@code origin} of a GET are ignored.
+   * The read-only {@code id}, {@code origin} and {@code previousSecretUntil} of a GET are ignored.
    */
   private void replace(RoutingContext ctx) {
     handle(ctx, () -> {
@@ -87,6 +107,7 @@ final class SubscriptionsApi {
       JsonObject body = ApiRequests.body(ctx, READ_BACK_KEYS).copy();
       body.remove("id");
       body.remove("origin");
+      body.remove("previousSecretUntil");
       return this.<StoredSubscription>ask(Bus.GET_SUBSCRIPTION, Lookup.of(id))
           .compose(stored -> this.<StoredSubscription>ask(Bus.SAVE_SUBSCRIPTION,
               new SaveSubscription(id, validated(keepSecrets(body, stored.spec())))))
@@ -149,7 +170,9 @@ final class SubscriptionsApi {
         .put("format", s.format().name().toLowerCase(Locale.ROOT)).put("headers", headers(s, showSecret))
         .put("timeout", duration(s.timeout())).put("schedule", schedule).put("maxConcurrency", s.maxConcurrency())
         .put("ratePerMinute", s.ratePerMinute()).put("enabled", s.enabled())
-        .put("expireAfter", s.expireAfter() == null ? null : duration(s.expireAfter())).put("contactKey", s.contactKey());
+        .put("expireAfter", s.expireAfter() == null ? null : duration(s.expireAfter())).put("contactKey", s.contactKey())
+        .put("previousSecretUntil", stored.previousSecretUntil() == null
+            || stored.previousSecretUntil().isBefore(java.time.Instant.now()) ? null : stored.previousSecretUntil().toString());
   }
 
   /** Header values often carry a subscriber's credentials (Authorization): masked like the secret. */
@@ -173,7 +196,7 @@ final class SubscriptionsApi {
 
   private static Set<String> readBackKeys() {
     Set<String> keys = new java.util.HashSet<>(ConfigReader.subscriptionKeys());
-    keys.addAll(Set.of("id", "origin"));
+    keys.addAll(Set.of("id", "origin", "previousSecretUntil"));
     return Set.copyOf(keys);
   }
 

@@ -1,5 +1,6 @@
 package io.switchboard.storage;
 
+import io.switchboard.api.RotateSecret;
 import io.switchboard.api.StoredSubscription;
 import io.switchboard.config.SwitchboardConfig.Format;
 import io.switchboard.config.SwitchboardConfig.Subscription;
@@ -11,6 +12,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -52,7 +54,8 @@ final class SubscriptionSql {
 
   static final String ALL_SUBSCRIPTIONS = """
       SELECT id, name, origin, url, events, source, phone_number_id, format, secret, headers, timeout_ms,
-             schedule_ms, max_concurrency, rate_per_minute, enabled, expire_after_ms, contact_key
+             schedule_ms, max_concurrency, rate_per_minute, enabled, expire_after_ms, contact_key,
+             previous_secret, previous_secret_until
       FROM subscriptions ORDER BY id""";
 
   static final String INSERT_API_SUBSCRIPTION = """
@@ -71,17 +74,25 @@ final class SubscriptionSql {
 
   static final String DELETE_SUBSCRIPTION = "DELETE FROM subscriptions WHERE id = $1";
 
+  /** The secret being replaced keeps signing until the window ends; a rotation during a window ends the older one. */
+  static final String ROTATE_SECRET = """
+      UPDATE subscriptions SET previous_secret = secret, previous_secret_until = now() + $3 * interval '1 millisecond',
+        secret = $2, updated_at = now()
+      WHERE id = $1""";
+
   static final String COUNT_DELIVERIES = "SELECT count(*) FROM deliveries WHERE subscription_id = $1";
 
   /** Locks the row so a concurrent change cannot slip between the ownership check and the write. */
   static final String LOCK_SUBSCRIPTION = """
       SELECT id, name, origin, url, events, source, phone_number_id, format, secret, headers, timeout_ms,
-             schedule_ms, max_concurrency, rate_per_minute, enabled, expire_after_ms, contact_key
+             schedule_ms, max_concurrency, rate_per_minute, enabled, expire_after_ms, contact_key,
+             previous_secret, previous_secret_until
       FROM subscriptions WHERE id = $1 FOR UPDATE""";
 
   static final String SUBSCRIPTION_BY_ID = """
       SELECT id, name, origin, url, events, source, phone_number_id, format, secret, headers, timeout_ms,
-             schedule_ms, max_concurrency, rate_per_minute, enabled, expire_after_ms, contact_key
+             schedule_ms, max_concurrency, rate_per_minute, enabled, expire_after_ms, contact_key,
+             previous_secret, previous_secret_until
       FROM subscriptions WHERE id = $1""";
 
   private static final String UNIQUE_VIOLATION = "23505";
@@ -116,6 +127,13 @@ final class SubscriptionSql {
             ? Replies.<Void>conflict("subscription " + id + " has " + logged + " deliveries in its log, which deleting it"
                 + " deletes too: DELETE with ?purge=true to delete them, or set enabled: false to keep them")
             : connection.preparedQuery(DELETE_SUBSCRIPTION).execute(Tuple.of(id)).<Void>mapEmpty());
+  }
+
+  static Future<StoredSubscription> rotateSecret(SqlConnection connection, RotateSecret rotation) {
+    return ownedByApi(connection, rotation.id(), "rotated")
+        .compose(v -> connection.preparedQuery(ROTATE_SECRET).execute(Tuple.of(rotation.id(), rotation.newSecret(),
+            rotation.expireOldAfter().toMillis())))
+        .compose(v -> subscriptionById(connection, rotation.id()));
   }
 
   /** The config file owns its subscriptions: an API change would be undone at the next start. */
@@ -186,6 +204,8 @@ final class SubscriptionSql {
         row.getInteger("rate_per_minute"), row.getBoolean("enabled"),
         row.getLong("expire_after_ms") == null ? null : Duration.ofMillis(row.getLong("expire_after_ms")),
         row.getString("contact_key"));
-    return new StoredSubscription(row.getLong("id"), row.getString("origin"), spec);
+    OffsetDateTime until = row.getOffsetDateTime("previous_secret_until");
+    return new StoredSubscription(row.getLong("id"), row.getString("origin"), spec, row.getString("previous_secret"),
+        until == null ? null : until.toInstant());
   }
 }

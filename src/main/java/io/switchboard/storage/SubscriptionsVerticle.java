@@ -3,6 +3,7 @@ package io.switchboard.storage;
 import io.switchboard.api.Bus;
 import io.switchboard.api.DeleteSubscription;
 import io.switchboard.api.Lookup;
+import io.switchboard.api.RotateSecret;
 import io.switchboard.api.SaveSubscription;
 import io.switchboard.api.StoredSubscription;
 import io.switchboard.api.SubscriptionSet;
@@ -50,6 +51,8 @@ final class SubscriptionsVerticle extends VerticleBase {
     bus.<Lookup>consumer(Bus.GET_SUBSCRIPTION,
         m -> Replies.answer(m, q -> SubscriptionSql.subscriptionById(pool, q.number())));
     bus.<SaveSubscription>consumer(Bus.SAVE_SUBSCRIPTION, m -> Replies.answer(m, this::save));
+    bus.<RotateSecret>consumer(Bus.ROTATE_SECRET, m -> Replies.answer(m, rotation -> pool
+        .withTransaction(c -> SubscriptionSql.rotateSecret(c, rotation)).compose(s -> publish().map(s))));
     bus.<DeleteSubscription>consumer(Bus.DELETE_SUBSCRIPTION, m -> Replies.answer(m, this::delete));
     bus.<Long>consumer(Bus.DISABLE_SUBSCRIPTION, m -> SubscriptionSql.disableSubscription(pool, m.body())
         .compose(v -> publish())
