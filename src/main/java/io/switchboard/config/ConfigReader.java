@@ -32,6 +32,9 @@ public final class ConfigReader {
   private static final Set<String> TOP_LEVEL =
       Set.of("http", "ingress", "sources", "subscriptions", "delivery", "storage", "admin", "logging");
   private static final Pattern SOURCE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+  /** RFC 9110: a name is token characters; a value visible (or obs-text) characters, spaces and tabs: no CR, LF, NUL. */
+  private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}");
+  private static final Pattern HEADER_VALUE = Pattern.compile("[\\t\\x20-\\x7e\\x80-\\xff]{0,8192}");
 
   private final List<String> problems = new ArrayList<>();
   private final Values values = new Values(problems);
@@ -138,7 +141,7 @@ public final class ConfigReader {
   }
 
   private Subscription subscription(JsonObject item, String path, String name, Delivery delivery) {
-    List<String> events = values.strings(item, "events", path);
+    List<String> events = events(item, path);
     return new Subscription(name, url(item, path), events.isEmpty() ? List.of("*") : events,
         values.string(item, "source", path), values.string(item, "phoneNumberId", path), secret(item, path),
         values.choice(item, "format", path, Format.class, Format.NORMALIZED), headers(item, path),
@@ -147,6 +150,17 @@ public final class ConfigReader {
         values.integer(item, "maxConcurrency", path, 1, 1000, 10),
         values.optionalInteger(item, "ratePerMinute", path, 1, 1_000_000),
         values.bool(item, "enabled", path, true));
+  }
+
+  private List<String> events(JsonObject item, String path) {
+    List<String> events = values.strings(item, "events", path);
+    for (int i = 0; i < events.size(); i++) {
+      String problem = GlobSyntax.problem(events.get(i));
+      if (problem != null) {
+        values.problem(path + ".events[" + i + "]", problem, null);
+      }
+    }
+    return events;
   }
 
   private String url(JsonObject item, String path) {
@@ -158,6 +172,9 @@ public final class ConfigReader {
       URI uri = new URI(url);
       if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
         return values.problem(path + ".url", "must be an absolute http(s) URL (got '" + url + "')", url);
+      }
+      if (uri.getPort() > 65535) {
+        return values.problem(path + ".url", "port must be between 1 and 65535 (got " + uri.getPort() + ")", url);
       }
     } catch (java.net.URISyntaxException e) {
       return values.problem(path + ".url", "is not a valid URL: " + e.getMessage(), url);
@@ -182,9 +199,18 @@ public final class ConfigReader {
     return secret;
   }
 
+  /** Checked here, not when sent: a CR or LF would otherwise fail every attempt, or split the request. */
   private Map<String, String> headers(JsonObject item, String path) {
     Map<String, String> headers = new LinkedHashMap<>();
-    values.object(item, "headers", path).forEach(e -> headers.put(e.getKey(), String.valueOf(e.getValue())));
+    values.object(item, "headers", path).forEach(e -> {
+      String value = String.valueOf(e.getValue());
+      if (!HEADER_NAME.matcher(e.getKey()).matches()) {
+        values.problem(path + ".headers", "'" + GlobSyntax.printable(e.getKey()) + "' is not a header name", null);
+      } else if (!HEADER_VALUE.matcher(value).matches()) {
+        values.problem(path + ".headers." + e.getKey(), "must not hold CR, LF or other control characters", null);
+      }
+      headers.put(e.getKey(), value);
+    });
     return headers;
   }
 

@@ -7,10 +7,7 @@ import io.switchboard.api.StoredSubscription;
 import io.switchboard.config.SwitchboardConfig.Format;
 import io.switchboard.config.SwitchboardConfig.Subscription;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Decides which subscriptions are owed what. Event globs use {@code *} for any run of characters, so
@@ -21,14 +18,14 @@ final class SubscriptionMatcher {
 
   static final String RAW_EVENT_TYPE = "raw";
 
-  private record Compiled(StoredSubscription subscription, List<Pattern> globs) {}
+  private record Compiled(StoredSubscription subscription, List<EventGlob> globs) {}
 
   private final List<Compiled> subscriptions;
 
   SubscriptionMatcher(List<StoredSubscription> subscriptions) {
     this.subscriptions = subscriptions.stream()
         .filter(s -> s.spec().enabled())
-        .map(s -> new Compiled(s, s.spec().events().stream().map(SubscriptionMatcher::glob).toList()))
+        .map(s -> new Compiled(s, s.spec().events().stream().map(EventGlob::of).toList()))
         .toList();
   }
 
@@ -56,10 +53,6 @@ final class SubscriptionMatcher {
     if (spec.phoneNumberId() != null && !spec.phoneNumberId().equals(event.phoneNumberId())) {
       return false;
     }
-    return compiled.globs().stream().anyMatch(g -> g.matcher(event.type()).matches());
-  }
-
-  static Pattern glob(String glob) {
-    return Pattern.compile(Arrays.stream(glob.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*")));
+    return compiled.globs().stream().anyMatch(g -> g.matches(event.type()));
   }
 }
