@@ -12,7 +12,8 @@ final class ConfigDefaults {
 
   static JsonObject tree() {
     return new JsonObject()
-        .put("http", new JsonObject().put("port", 8080).put("host", "0.0.0.0"))
+        .put("http", new JsonObject().put("port", 8080).put("host", "0.0.0.0")
+            .put("idleTimeout", "60s").put("requestReadTimeout", "30s"))
         .put("ingress", new JsonObject()
             .put("ack", "durable").put("maxBodyBytes", 1_048_576).put("ringSize", 200).put("ackTimeout", "10s"))
         .put("sources", new JsonArray())

@@ -50,7 +50,9 @@ public final class ConfigReader {
     JsonObject ingress = values.object(tree, "ingress", "");
     Delivery delivery = delivery(values.object(tree, "delivery", ""));
     SwitchboardConfig config = new SwitchboardConfig(
-        new Http(values.integer(http, "port", "http", 0, 65535), values.requiredString(http, "host", "http")),
+        new Http(values.integer(http, "port", "http", 0, 65535), values.requiredString(http, "host", "http"),
+            values.duration(http, "idleTimeout", "http", Duration.ofSeconds(60)),
+            values.duration(http, "requestReadTimeout", "http", Duration.ofSeconds(30))),
         new Ingress(
             values.choice(ingress, "ack", "ingress", AckMode.class, AckMode.DURABLE),
             values.integer(ingress, "maxBodyBytes", "ingress", 1, 64 * 1024 * 1024),

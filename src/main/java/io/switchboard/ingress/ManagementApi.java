@@ -21,7 +21,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URI;
 import java.net.URISyntaxException;
 
@@ -32,7 +31,7 @@ import java.net.URISyntaxException;
  */
 final class ManagementApi {
 
-  private static final int MAX_BODY_BYTES = 256 * 1024;
+  static final int MAX_BODY_BYTES = 256 * 1024;
   /** A classpath resource; Vert.x's file resolver serves it from the jar without blocking the loop. */
   static final String OPENAPI = "openapi.yaml";
 
@@ -44,12 +43,12 @@ final class ManagementApi {
   }
 
   /** The router to mount at {@code /api}; {@code adminKey} runs first on every route. */
-  static Router router(Vertx vertx, SwitchboardConfig config, Handler<RoutingContext> adminKey) {
+  static Router router(Vertx vertx, SwitchboardConfig config, Handler<RoutingContext> adminKey, ClientAborts aborts) {
     ManagementApi api = new ManagementApi(vertx, config);
     Router router = Router.router(vertx);
     // The key is checked before any body is read: an unauthenticated caller cannot make us buffer 256 KiB.
     router.route().handler(adminKey);
-    router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    router.route().handler(new RawBody(MAX_BODY_BYTES, aborts));
     router.get("/openapi.yaml").handler(ctx -> ctx.response()
         .putHeader("content-type", "application/yaml; charset=utf-8").sendFile(OPENAPI));
     router.get("/webhook/logs").handler(api::logs);
@@ -97,8 +96,8 @@ final class ManagementApi {
     handle(ctx, () -> {
       JsonObject body = ApiRequests.body(ctx);
       String status = ApiRequests.status(body.getValue("status") == null ? "failed" : String.valueOf(body.getValue("status")));
-      ReplayDeliveries replay = new ReplayDeliveries(status, ApiRequests.instant("since", body.getString("since")),
-          ApiRequests.instant("until", body.getString("until")), body.getString("subscription"));
+      ReplayDeliveries replay = new ReplayDeliveries(status, ApiRequests.instant("since", ApiRequests.string(body, "since")),
+          ApiRequests.instant("until", ApiRequests.string(body, "until")), ApiRequests.string(body, "subscription"));
       return ask(Bus.REPLAY_DELIVERIES, replay).map(queued -> new JsonObject().put("queued", queued));
     });
   }
@@ -124,10 +123,11 @@ final class ManagementApi {
     handle(ctx, () -> {
       JsonObject body = ApiRequests.body(ctx);
       String url = httpUrl(body.getValue("url"));
-      String secret = body.getString("secret") == null ? SubscriptionsApi.newSecret() : body.getString("secret");
+      String given = ApiRequests.string(body, "secret");
+      String secret = given == null ? SubscriptionsApi.newSecret() : given;
       DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.delivery().timeout().toMillis() + 5_000);
       return vertx.eventBus().<JsonObject>request(Bus.SEND_TEST, new SendTest(url, secret), options)
-          .map(reply -> body.getString("secret") == null ? reply.body().copy().put("secret", secret) : reply.body());
+          .map(reply -> given == null ? reply.body().copy().put("secret", secret) : reply.body());
     });
   }
 
@@ -139,6 +139,9 @@ final class ManagementApi {
       URI uri = new URI(url);
       if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
         throw new BadParameter("url must be an absolute http(s) URL (got '" + url + "')");
+      }
+      if (uri.getPort() > 65535) {
+        throw new BadParameter("url port must be between 1 and 65535 (got " + uri.getPort() + ")");
       }
       return url;
     } catch (URISyntaxException e) {
