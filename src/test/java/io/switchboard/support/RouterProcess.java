@@ -26,14 +26,28 @@ public final class RouterProcess {
   }
 
   public RouterProcess start() throws IOException {
+    process = builder().start();
+    Await.until("router ready on port " + port + " (log: " + log + ")", Duration.ofSeconds(90), this::ready);
+    return this;
+  }
+
+  /** Starts a router that must refuse to run: waits for it to exit by itself and returns its exit code. */
+  public int startExpectingExit(Duration within) throws IOException, InterruptedException {
+    process = builder().start();
+    if (!process.waitFor(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly().waitFor();
+      throw new AssertionError("router still running after " + within + "; log: " + log);
+    }
+    return process.exitValue();
+  }
+
+  private ProcessBuilder builder() {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
         "io.switchboard.Main", "--config", config.toString()));
     builder.environment().keySet().removeIf(k -> k.startsWith("SWITCHBOARD_") || k.startsWith("WHATSAPP_"));
     builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    process = builder.start();
-    Await.until("router ready on port " + port + " (log: " + log + ")", Duration.ofSeconds(90), this::ready);
-    return this;
+    return builder;
   }
 
   /** SIGKILL: no shutdown hook, no clean close; the embedded Postgres child is orphaned as in a real crash. */
