@@ -175,7 +175,7 @@ public final class ConfigReader {
       if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
         return values.problem(path + ".url", "must be an absolute http(s) URL (got '" + url + "')", url);
       }
-      if (uri.getPort() > 65535) {
+      if (uri.getPort() == 0 || uri.getPort() > 65535) {
         return values.problem(path + ".url", "port must be between 1 and 65535 (got " + uri.getPort() + ")", url);
       }
     } catch (java.net.URISyntaxException e) {

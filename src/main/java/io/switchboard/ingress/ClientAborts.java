@@ -6,8 +6,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Clients that go away mid-request: normal on the internet, and cheap for anyone to repeat, so the log gets one
- * line per minute saying how many, never a stack trace per request. One instance per ingress verticle
+ * Request bodies broken off, by a client that hung up or sent a chunk Netty cannot parse (Vert.x then closes
+ * the connection, so there is no one to answer): normal on the internet, and cheap for anyone to repeat, so
+ * the log gets one line per minute saying how many, never a stack trace per request. One instance per ingress verticle
  * (its event loop only).
  */
 final class ClientAborts {
@@ -22,8 +23,8 @@ final class ClientAborts {
     unreported++;
     long now = System.nanoTime();
     if (now - lastReport >= EVERY_NANOS) {
-      LOG.info("{} request(s) ended by their client mid-body since the last such line (one a minute at most); "
-          + "latest {} {} from {}: {}", unreported, ctx.request().method(), ctx.request().path(),
+      LOG.info("{} request(s) broken off mid-body (client hung up or sent a malformed chunk) since the last such "
+          + "line (one a minute at most); latest {} {} from {}: {}", unreported, ctx.request().method(), ctx.request().path(),
           WebhookHandler.clientIp(ctx), cause.getMessage());
       unreported = 0;
       lastReport = now;

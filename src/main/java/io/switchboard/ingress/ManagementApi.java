@@ -140,7 +140,7 @@ final class ManagementApi {
       if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
         throw new BadParameter("url must be an absolute http(s) URL (got '" + url + "')");
       }
-      if (uri.getPort() > 65535) {
+      if (uri.getPort() == 0 || uri.getPort() > 65535) {
         throw new BadParameter("url port must be between 1 and 65535 (got " + uri.getPort() + ")");
       }
       return url;

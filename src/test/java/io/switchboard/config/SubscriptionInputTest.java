@@ -44,7 +44,9 @@ class SubscriptionInputTest {
         Arguments.of("a header name with a space", crm().put("headers", new JsonObject().put("X Team", "crm")),
             "subscriptions[0].headers", "'X Team' is not a header name"),
         Arguments.of("port 99999", crm().put("url", "https://crm.example.com:99999/hook"),
-            "subscriptions[0].url", "port must be between 1 and 65535 (got 99999)"));
+            "subscriptions[0].url", "port must be between 1 and 65535 (got 99999)"),
+        Arguments.of("port 0", crm().put("url", "https://crm.example.com:0/hook"),
+            "subscriptions[0].url", "port must be between 1 and 65535 (got 0)"));
   }
 
   @ParameterizedTest(name = "{0}")

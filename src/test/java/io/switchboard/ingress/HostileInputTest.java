@@ -160,7 +160,7 @@ class HostileInputTest {
       }
       Await.result(Future.all(hangUps));
       Await.until("the hang-ups are noticed", java.time.Duration.ofSeconds(10),
-          () -> log.events().stream().anyMatch(e -> e.getFormattedMessage().contains("mid-body")));
+          () -> log.events().stream().anyMatch(e -> e.getFormattedMessage().contains("broken off mid-body")));
       int loops = Math.max(2, Runtime.getRuntime().availableProcessors());
       List<ILoggingEvent> lines = log.events();
       assertTrue(lines.size() <= loops, log::text);
@@ -183,15 +183,30 @@ class HostileInputTest {
     answers.forEach(a -> assertEquals("nosniff", a.getHeader("x-content-type-options"), a.statusCode() + " " + a.bodyAsString()));
     assertTrue(answers.stream().map(HttpResponse::statusCode).distinct().count() >= 6, "several kinds of answer");
 
-    // A request line Netty cannot parse never reaches the router: the server's invalid-request handler answers.
-    Buffer raw = Await.result(vertx.createNetClient().connect(router.port, "127.0.0.1").compose(socket -> {
+    // A header Netty cannot parse never reaches the router: the server's invalid-request handler answers.
+    String text = raw(vertx, "GET /x HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n");
+    assertTrue(text.startsWith("HTTP/1.1 400") && text.contains("x-content-type-options: nosniff")
+        && text.contains("\"code\":\"bad_request\""), text);
+  }
+
+  @Test
+  @DisplayName("a malformed chunk in a webhook body closes the connection, stores nothing and logs no stack trace")
+  void malformedChunk(Vertx vertx) {
+    try (LogCapture log = new LogCapture()) {
+      assertEquals("", raw(vertx, "POST /webhooks/meta HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+          + "zz\r\nabc\r\n0\r\n\r\n"));
+      log.events().forEach(e -> assertNull(e.getThrowableProxy(), e::getFormattedMessage));
+    }
+    assertEquals(0, TestPostgres.count("SELECT 1 FROM inbound_webhooks"));
+  }
+
+  /** Sends raw bytes on a new connection and returns everything read until the server closes it. */
+  private String raw(Vertx vertx, String request) {
+    return Await.result(vertx.createNetClient().connect(router.port, "127.0.0.1").compose(socket -> {
       var answer = io.vertx.core.Promise.<Buffer>promise();
       Buffer received = Buffer.buffer();
       socket.handler(received::appendBuffer).closeHandler(v -> answer.tryComplete(received));
-      return socket.write("GET /x HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n").compose(v -> answer.future());
-    }));
-    String text = raw.toString(StandardCharsets.US_ASCII);
-    assertTrue(text.startsWith("HTTP/1.1 400") && text.contains("x-content-type-options: nosniff")
-        && text.contains("\"code\":\"bad_request\""), text);
+      return socket.write(request).compose(v -> answer.future());
+    })).toString(StandardCharsets.US_ASCII);
   }
 }
