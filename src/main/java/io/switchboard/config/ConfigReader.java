@@ -32,7 +32,7 @@ public final class ConfigReader {
   private static final Set<String> TOP_LEVEL =
       Set.of("http", "ingress", "sources", "subscriptions", "delivery", "storage", "admin", "logging");
   private static final Pattern SOURCE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-  /** RFC 9110: a name is token characters; a value visible (or obs-text) characters, spaces and tabs: no CR, LF, NUL. */
+  /** RFC 9110: a name is token characters; a value visible (or obs-text) characters, spaces, tabs: no CR, LF, NUL. */
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}");
   private static final Pattern HEADER_VALUE = Pattern.compile("[\\t\\x20-\\x7e\\x80-\\xff]{0,8192}");
 

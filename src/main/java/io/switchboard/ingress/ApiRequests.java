@@ -13,6 +13,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -114,11 +116,11 @@ final class ApiRequests {
     if (value instanceof String text) {
       return text.indexOf('\0') >= 0 ? (path.isEmpty() ? "the body" : path) : null;
     }
-    Iterable<?> children = value instanceof JsonObject o ? o : value instanceof JsonArray a ? a : java.util.List.of();
+    Iterable<?> children = value instanceof JsonObject o ? o : value instanceof JsonArray a ? a : List.of();
     int index = 0;
     for (Object child : children) {
       String at;
-      if (child instanceof java.util.Map.Entry<?, ?> entry) {
+      if (child instanceof Map.Entry<?, ?> entry) {
         String key = String.valueOf(entry.getKey());
         String keyPath = path.isEmpty() ? key : path + "." + key;
         at = key.indexOf('\0') >= 0 ? "a key" : nulAt(entry.getValue(), keyPath);

@@ -24,8 +24,8 @@ final class ClientAborts {
     long now = System.nanoTime();
     if (now - lastReport >= EVERY_NANOS) {
       LOG.info("{} request(s) broken off mid-body (client hung up or sent a malformed chunk) since the last such "
-          + "line (one a minute at most); latest {} {} from {}: {}", unreported, ctx.request().method(), ctx.request().path(),
-          WebhookHandler.clientIp(ctx), cause.getMessage());
+          + "line (one a minute at most); latest {} {} from {}: {}", unreported, ctx.request().method(),
+          ctx.request().path(), WebhookHandler.clientIp(ctx), cause.getMessage());
       unreported = 0;
       lastReport = now;
     }

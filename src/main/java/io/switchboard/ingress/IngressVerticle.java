@@ -74,7 +74,8 @@ public final class IngressVerticle extends VerticleBase {
     router.errorHandler(404, ctx -> Errors.send(ctx, 404, "not_found", "no route for " + ctx.request().path()));
     router.errorHandler(405, ctx -> Errors.send(ctx, 405, "method_not_allowed",
         ctx.request().method() + " is not allowed on " + ctx.request().path()));
-    router.errorHandler(417, ctx -> Errors.send(ctx, 417, "expectation_failed", "only Expect: 100-continue is understood"));
+    router.errorHandler(417, ctx -> Errors.send(ctx, 417, "expectation_failed",
+        "only Expect: 100-continue is understood"));
     router.errorHandler(500, RequestChecks::unexpected);
   }
 

@@ -1,7 +1,9 @@
 package io.switchboard.ingress;
 
 import static io.switchboard.ingress.ApiRequests.handle;
+import static io.switchboard.ingress.ApiRequests.instant;
 import static io.switchboard.ingress.ApiRequests.integer;
+import static io.switchboard.ingress.ApiRequests.string;
 import static io.switchboard.ingress.ApiRequests.text;
 
 import io.switchboard.api.Bus;
@@ -96,8 +98,8 @@ final class ManagementApi {
     handle(ctx, () -> {
       JsonObject body = ApiRequests.body(ctx);
       String status = ApiRequests.status(body.getValue("status") == null ? "failed" : String.valueOf(body.getValue("status")));
-      ReplayDeliveries replay = new ReplayDeliveries(status, ApiRequests.instant("since", ApiRequests.string(body, "since")),
-          ApiRequests.instant("until", ApiRequests.string(body, "until")), ApiRequests.string(body, "subscription"));
+      ReplayDeliveries replay = new ReplayDeliveries(status, instant("since", string(body, "since")),
+          instant("until", string(body, "until")), string(body, "subscription"));
       return ask(Bus.REPLAY_DELIVERIES, replay).map(queued -> new JsonObject().put("queued", queued));
     });
   }
@@ -123,7 +125,7 @@ final class ManagementApi {
     handle(ctx, () -> {
       JsonObject body = ApiRequests.body(ctx);
       String url = httpUrl(body.getValue("url"));
-      String given = ApiRequests.string(body, "secret");
+      String given = string(body, "secret");
       String secret = given == null ? SubscriptionsApi.newSecret() : given;
       DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.delivery().timeout().toMillis() + 5_000);
       return vertx.eventBus().<JsonObject>request(Bus.SEND_TEST, new SendTest(url, secret), options)
