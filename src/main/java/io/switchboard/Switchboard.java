@@ -15,6 +15,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.Match;
+import io.vertx.micrometer.MatchType;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,6 +38,13 @@ public final class Switchboard {
 
   private static final Logger LOG = LoggerFactory.getLogger(Switchboard.class);
   private static final Duration RELOAD_PERIOD = Duration.ofSeconds(2);
+  /**
+   * Vert.x names each HTTP client pool after its endpoint, {@code host:port}, whatever labels are enabled:
+   * one series per subscriber, and every subscriber's address on /metrics. They are summed under one name;
+   * per-subscription figures are the {@code switchboard_deliveries_total{subscription}} meters.
+   */
+  private static final Match DELIVERY_POOLS = new Match().setDomain(MetricsDomain.NAMED_POOLS).setLabel("pool_name")
+      .setType(MatchType.REGEX).setValue(".+:\\d+").setAlias("delivery");
 
   private Switchboard() {}
 
@@ -50,7 +59,8 @@ public final class Switchboard {
         .with(new VertxOptions()
             .setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors()))
             .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
-                .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)))
+                .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
+                .addLabelMatch(DELIVERY_POOLS)))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     Bus.registerCodecs(vertx);

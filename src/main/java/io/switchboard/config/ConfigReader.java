@@ -32,6 +32,9 @@ import java.util.regex.Pattern;
 public final class ConfigReader {
 
   private static final Pattern SOURCE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+  /** RFC 9110: a name is token characters; a value visible (or obs-text) characters, spaces, tabs: no CR, LF, NUL. */
+  private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}");
+  private static final Pattern HEADER_VALUE = Pattern.compile("[\\t\\x20-\\x7e\\x80-\\xff]{0,8192}");
 
   private final List<String> problems = new ArrayList<>();
   private final Values values = new Values(problems);
@@ -53,7 +56,9 @@ public final class ConfigReader {
     JsonObject ingress = values.object(tree, "ingress", "");
     Delivery delivery = delivery(values.object(tree, "delivery", ""));
     SwitchboardConfig config = new SwitchboardConfig(
-        new Http(values.integer(http, "port", "http", 0, 65535), values.requiredString(http, "host", "http")),
+        new Http(values.integer(http, "port", "http", 0, 65535), values.requiredString(http, "host", "http"),
+            values.duration(http, "idleTimeout", "http", Duration.ofSeconds(60)),
+            values.duration(http, "requestReadTimeout", "http", Duration.ofSeconds(30))),
         new Ingress(
             values.choice(ingress, "ack", "ingress", AckMode.class),
             values.integer(ingress, "maxBodyBytes", "ingress", 1, 64 * 1024 * 1024),
@@ -209,6 +214,12 @@ public final class ConfigReader {
   /** An empty list would match nothing, which no one means: it reads as the template's default, every event. */
   private List<String> events(JsonObject item, String path) {
     List<String> events = values.strings(item, "events", path);
+    for (int i = 0; i < events.size(); i++) {
+      String problem = GlobSyntax.problem(events.get(i));
+      if (problem != null) {
+        values.problem(path + ".events[" + i + "]", problem, null);
+      }
+    }
     return events.isEmpty() ? values.strings(ConfigDefaults.template("subscriptions"), "events", path) : events;
   }
 
@@ -226,6 +237,9 @@ public final class ConfigReader {
       URI uri = new URI(url);
       if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
         return values.problem(path + ".url", "must be an absolute http(s) URL (got '" + url + "')", url);
+      }
+      if (uri.getPort() == 0 || uri.getPort() > 65535) {
+        return values.problem(path + ".url", "port must be between 1 and 65535 (got " + uri.getPort() + ")", url);
       }
       String refusal = InternalAddresses.refusalOnSight(uri, delivery.allowHttp(), delivery.allowPrivateNetworks());
       if (refusal != null) {
@@ -254,9 +268,18 @@ public final class ConfigReader {
     return secret;
   }
 
+  /** Checked here, not when sent: a CR or LF would otherwise fail every attempt, or split the request. */
   private Map<String, String> headers(JsonObject item, String path) {
     Map<String, String> headers = new LinkedHashMap<>();
-    values.object(item, "headers", path).forEach(e -> headers.put(e.getKey(), String.valueOf(e.getValue())));
+    values.object(item, "headers", path).forEach(e -> {
+      String value = String.valueOf(e.getValue());
+      if (!HEADER_NAME.matcher(e.getKey()).matches()) {
+        values.problem(path + ".headers", "'" + GlobSyntax.printable(e.getKey()) + "' is not a header name", null);
+      } else if (!HEADER_VALUE.matcher(value).matches()) {
+        values.problem(path + ".headers." + e.getKey(), "must not hold CR, LF or other control characters", null);
+      }
+      headers.put(e.getKey(), value);
+    });
     return headers;
   }
 

@@ -28,7 +28,12 @@ public record SwitchboardConfig(
     return sources.stream().filter(s -> s.name().equals(name)).findFirst();
   }
 
-  public record Http(int port, String host) {}
+  /**
+   * {@code idleTimeout}: a connection with no bytes either way for this long is closed. {@code requestReadTimeout}:
+   * once a connection opens, or its last response is sent, the next request must arrive whole (headers and
+   * body) within this time, so a client trickling bytes cannot hold a connection open.
+   */
+  public record Http(int port, String host, Duration idleTimeout, Duration requestReadTimeout) {}
 
   /** How ingress acknowledges: after the commit ({@code durable}) or before it ({@code immediate}). */
   public enum AckMode { DURABLE, IMMEDIATE }

@@ -9,10 +9,7 @@ import io.switchboard.config.SwitchboardConfig.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Decides which subscriptions are owed what. Event globs use {@code *} for any run of characters, so
@@ -23,14 +20,14 @@ final class SubscriptionMatcher {
 
   static final String RAW_EVENT_TYPE = "raw";
 
-  private record Compiled(StoredSubscription subscription, List<Pattern> globs) {}
+  private record Compiled(StoredSubscription subscription, List<EventGlob> globs) {}
 
   private final List<Compiled> subscriptions;
 
   SubscriptionMatcher(List<StoredSubscription> subscriptions) {
     this.subscriptions = subscriptions.stream()
         .filter(s -> s.spec().enabled())
-        .map(s -> new Compiled(s, s.spec().events().stream().map(SubscriptionMatcher::glob).toList()))
+        .map(s -> new Compiled(s, s.spec().events().stream().map(EventGlob::of).toList()))
         .toList();
   }
 
@@ -70,10 +67,6 @@ final class SubscriptionMatcher {
     if (spec.phoneNumberId() != null && !spec.phoneNumberId().equals(event.phoneNumberId())) {
       return false;
     }
-    return compiled.globs().stream().anyMatch(g -> g.matcher(event.type()).matches());
-  }
-
-  static Pattern glob(String glob) {
-    return Pattern.compile(Arrays.stream(glob.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*")));
+    return compiled.globs().stream().anyMatch(g -> g.matches(event.type()));
   }
 }

@@ -3,16 +3,23 @@ package io.switchboard.ingress;
 import io.switchboard.api.ReplyCodes;
 import io.switchboard.config.Suggestions;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reading management API requests (typed parameters, 400 on a bad one) and writing its answers in one
@@ -20,6 +27,7 @@ import java.util.function.Supplier;
  */
 final class ApiRequests {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ApiRequests.class);
   static final Set<String> STATUSES = Set.of("pending", "succeeded", "failed", "expired");
 
   /** A request the caller got wrong: answered 400 with the message as detail. */
@@ -79,17 +87,62 @@ final class ApiRequests {
     }
   }
 
-  /** The JSON object body, or an empty one when there is none. */
+  /**
+   * The JSON object body, or an empty one when there is none; read whatever the content type says (curl's
+   * default is a form). Postgres cannot store a NUL in text or jsonb, so one anywhere is refused here.
+   */
   static JsonObject body(RoutingContext ctx) {
-    if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().buffer().length() == 0) {
+    Buffer raw = RawBody.of(ctx);
+    if (raw.length() == 0) {
       return new JsonObject();
     }
+    Object body;
     try {
-      JsonObject body = ctx.body().asJsonObject();
-      return body == null ? new JsonObject() : body;
-    } catch (DecodeException | ClassCastException e) {
+      body = Json.decodeValue(raw);
+    } catch (DecodeException e) {
       throw new BadParameter("the body must be a JSON object");
     }
+    if (!(body instanceof JsonObject object)) {
+      throw new BadParameter("the body must be a JSON object");
+    }
+    String nul = nulAt(object, "");
+    if (nul != null) {
+      throw new BadParameter(nul + " holds a NUL character (\\u0000), which cannot be stored");
+    }
+    return object;
+  }
+
+  /** The path of the first key or string holding U+0000, or null. */
+  private static String nulAt(Object value, String path) {
+    if (value instanceof String text) {
+      return text.indexOf('\0') >= 0 ? (path.isEmpty() ? "the body" : path) : null;
+    }
+    Iterable<?> children = value instanceof JsonObject o ? o : value instanceof JsonArray a ? a : List.of();
+    int index = 0;
+    for (Object child : children) {
+      String at;
+      if (child instanceof Map.Entry<?, ?> entry) {
+        String key = String.valueOf(entry.getKey());
+        String keyPath = path.isEmpty() ? key : path + "." + key;
+        at = key.indexOf('\0') >= 0 ? "a key" : nulAt(entry.getValue(), keyPath);
+      } else {
+        at = nulAt(child, path + "[" + index + "]");
+      }
+      if (at != null) {
+        return at;
+      }
+      index++;
+    }
+    return null;
+  }
+
+  /** A string field, or null when absent; any other JSON type is the caller's mistake. */
+  static String string(JsonObject body, String name) {
+    Object value = body.getValue(name);
+    if (value != null && !(value instanceof String)) {
+      throw new BadParameter(name + " must be a string");
+    }
+    return (String) value;
   }
 
   /**
@@ -128,6 +181,7 @@ final class ApiRequests {
     ctx.response().putHeader("content-type", "application/json").end(body.toBuffer());
   }
 
+  /** Storage's own text (Postgres's error, bus addresses) goes to the log once, never to the caller. */
   static void fail(RoutingContext ctx, Throwable e) {
     if (e instanceof BadParameter) {
       Errors.send(ctx, 400, "bad_parameter", e.getMessage());
@@ -136,10 +190,16 @@ final class ApiRequests {
         case ReplyCodes.BAD_REQUEST -> Errors.send(ctx, 400, "bad_parameter", reply.getMessage());
         case ReplyCodes.NOT_FOUND -> Errors.send(ctx, 404, "not_found", reply.getMessage());
         case ReplyCodes.CONFLICT -> Errors.send(ctx, 409, "conflict", reply.getMessage());
-        default -> Errors.send(ctx, 503, "storage_unavailable", "storage could not answer: " + reply.getMessage());
+        default -> unavailable(ctx, "storage_unavailable", "storage could not answer; retry later", e);
       }
     } else {
-      Errors.send(ctx, 503, "unavailable", "the request could not be completed: " + e.getMessage());
+      unavailable(ctx, "unavailable", "the request could not be completed; retry later", e);
     }
+  }
+
+  private static void unavailable(RoutingContext ctx, String code, String detail, Throwable e) {
+    LOG.warn("management request {} {} answered 503: {}", ctx.request().method(),
+        RequestChecks.redactedUri(ctx.request().uri()), e.getMessage());
+    Errors.send(ctx, 503, code, detail);
   }
 }

@@ -12,7 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
@@ -36,26 +36,50 @@ public final class IngressVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     WebhookHandler webhooks = new WebhookHandler(vertx, config, recent, limits, meters);
+    RequestDeadlines deadlines = new RequestDeadlines(vertx, config.http().requestReadTimeout().toMillis());
+    ClientAborts aborts = new ClientAborts();
     Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      deadlines.track(ctx);
+      RequestChecks.check(ctx);
+    });
     router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "live")));
     router.get("/health/ready").handler(this::ready);
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(meters.scrape()));
-    router.route("/api/*").subRouter(ManagementApi.router(vertx, config, this::requireAdminKey));
+    router.route("/api/*").subRouter(ManagementApi.router(vertx, config, this::requireAdminKey, aborts));
     router.get("/webhooks/:source/debug/recent").handler(this::requireAdminKey).handler(this::recentRequests);
     router.route("/webhooks/:source").handler(ctx -> withSource(ctx, webhooks::limit));
     router.get("/webhooks/:source").handler(ctx -> withSource(ctx, webhooks::verify));
     router.post("/webhooks/:source")
-        .handler(BodyHandler.create(false).setBodyLimit(config.ingress().maxBodyBytes()))
+        .handler(new RawBody(config.ingress().maxBodyBytes(), aborts))
         .handler(ctx -> withSource(ctx, webhooks::receive));
-    router.errorHandler(413, ctx -> tooLarge(ctx));
+    errorHandlers(router);
+    return vertx.createHttpServer(serverOptions())
+        .connectionHandler(deadlines::opened)
+        .invalidRequestHandler(RequestChecks::invalidRequest)
+        .requestHandler(router)
+        .listen(config.http().port(), config.http().host());
+  }
+
+  /**
+   * HTTP/1.1 only: providers post HTTP/1.1, and cleartext HTTP/2 (h2c) would multiplex requests past the
+   * per-connection read deadline (and is a known way around proxies' rules).
+   */
+  private HttpServerOptions serverOptions() {
+    return new HttpServerOptions().setCompressionSupported(false).setHttp2ClearTextEnabled(false)
+        .setIdleTimeout((int) config.http().idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+  }
+
+  private void errorHandlers(Router router) {
+    router.errorHandler(400, RequestChecks::badRequest);
+    router.errorHandler(413, this::tooLarge);
     router.errorHandler(404, ctx -> Errors.send(ctx, 404, "not_found", "no route for " + ctx.request().path()));
     router.errorHandler(405, ctx -> Errors.send(ctx, 405, "method_not_allowed",
         ctx.request().method() + " is not allowed on " + ctx.request().path()));
-    router.errorHandler(500, ctx -> Errors.send(ctx, 500, "internal_error", "unexpected error; see the logs"));
-    return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(false))
-        .requestHandler(router)
-        .listen(config.http().port(), config.http().host());
+    router.errorHandler(417, ctx -> Errors.send(ctx, 417, "expectation_failed",
+        "only Expect: 100-continue is understood"));
+    router.errorHandler(500, RequestChecks::unexpected);
   }
 
   private void withSource(RoutingContext ctx, BiConsumer<RoutingContext, Source> handler) {
@@ -66,7 +90,12 @@ public final class IngressVerticle extends VerticleBase {
     });
   }
 
+  /** Webhook routes count it per source; the management API's own limit is smaller. */
   private void tooLarge(RoutingContext ctx) {
+    if (ctx.pathParam("source") == null) {
+      Errors.send(ctx, 413, "payload_too_large", "body exceeds " + ManagementApi.MAX_BODY_BYTES + " bytes");
+      return;
+    }
     String source = config.source(ctx.pathParam("source")).map(Source::name).orElse("unknown");
     meters.ingressRequest(source, "too_large");
     Errors.send(ctx, 413, "payload_too_large", "body exceeds ingress.maxBodyBytes = " + config.ingress().maxBodyBytes());

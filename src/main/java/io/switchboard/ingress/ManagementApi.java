@@ -1,7 +1,9 @@
 package io.switchboard.ingress;
 
 import static io.switchboard.ingress.ApiRequests.handle;
+import static io.switchboard.ingress.ApiRequests.instant;
 import static io.switchboard.ingress.ApiRequests.integer;
+import static io.switchboard.ingress.ApiRequests.string;
 import static io.switchboard.ingress.ApiRequests.text;
 
 import io.switchboard.api.Bus;
@@ -21,7 +23,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Set;
@@ -33,7 +34,7 @@ import java.util.Set;
  */
 final class ManagementApi {
 
-  private static final int MAX_BODY_BYTES = 256 * 1024;
+  static final int MAX_BODY_BYTES = 256 * 1024;
   private static final Set<String> REPLAY_FIELDS = Set.of("status", "since", "until", "subscription");
   private static final Set<String> DELETE_FIELDS = Set.of("instanceId", "days");
   private static final Set<String> TEST_FIELDS = Set.of("url", "secret");
@@ -48,12 +49,12 @@ final class ManagementApi {
   }
 
   /** The router to mount at {@code /api}; {@code adminKey} runs first on every route. */
-  static Router router(Vertx vertx, SwitchboardConfig config, Handler<RoutingContext> adminKey) {
+  static Router router(Vertx vertx, SwitchboardConfig config, Handler<RoutingContext> adminKey, ClientAborts aborts) {
     ManagementApi api = new ManagementApi(vertx, config);
     Router router = Router.router(vertx);
     // The key is checked before any body is read: an unauthenticated caller cannot make us buffer 256 KiB.
     router.route().handler(adminKey);
-    router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    router.route().handler(new RawBody(MAX_BODY_BYTES, aborts));
     router.get("/openapi.yaml").handler(ctx -> ctx.response()
         .putHeader("content-type", "application/yaml; charset=utf-8").sendFile(OPENAPI));
     router.get("/webhook/logs").handler(api::logs);
@@ -101,8 +102,8 @@ final class ManagementApi {
     handle(ctx, () -> {
       JsonObject body = ApiRequests.body(ctx, REPLAY_FIELDS);
       String status = ApiRequests.status(body.getValue("status") == null ? "failed" : String.valueOf(body.getValue("status")));
-      ReplayDeliveries replay = new ReplayDeliveries(status, ApiRequests.instant("since", body.getString("since")),
-          ApiRequests.instant("until", body.getString("until")), body.getString("subscription"));
+      ReplayDeliveries replay = new ReplayDeliveries(status, instant("since", string(body, "since")),
+          instant("until", string(body, "until")), string(body, "subscription"));
       return ask(Bus.REPLAY_DELIVERIES, replay).map(queued -> new JsonObject().put("queued", queued));
     });
   }
@@ -135,10 +136,11 @@ final class ManagementApi {
     handle(ctx, () -> {
       JsonObject body = ApiRequests.body(ctx, TEST_FIELDS);
       String url = httpUrl(body.getValue("url"));
-      String secret = body.getString("secret") == null ? SubscriptionsApi.newSecret() : body.getString("secret");
+      String given = string(body, "secret");
+      String secret = given == null ? SubscriptionsApi.newSecret() : given;
       DeliveryOptions options = new DeliveryOptions().setSendTimeout(config.delivery().timeout().toMillis() + 5_000);
       return vertx.eventBus().<JsonObject>request(Bus.SEND_TEST, new SendTest(url, secret), options)
-          .map(reply -> body.getString("secret") == null ? reply.body().copy().put("secret", secret) : reply.body());
+          .map(reply -> given == null ? reply.body().copy().put("secret", secret) : reply.body());
     });
   }
 
@@ -150,6 +152,9 @@ final class ManagementApi {
       URI uri = new URI(url);
       if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
         throw new BadParameter("url must be an absolute http(s) URL (got '" + url + "')");
+      }
+      if (uri.getPort() == 0 || uri.getPort() > 65535) {
+        throw new BadParameter("url port must be between 1 and 65535 (got " + uri.getPort() + ")");
       }
       return url;
     } catch (URISyntaxException e) {

@@ -97,7 +97,7 @@ final class WebhookHandler {
   void receive(RoutingContext ctx, Source source) {
     Instant receivedAt = Instant.now();
     long started = System.nanoTime();
-    byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    byte[] body = RawBody.of(ctx).getBytes();
     String authFailure = WebhookAuth.failure(source, ctx.request().headers(), body);
     if (authFailure != null) {
       rejectAuth(ctx, source, body, authFailure, receivedAt);

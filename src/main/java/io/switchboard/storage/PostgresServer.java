@@ -23,21 +23,48 @@ final class PostgresServer implements AutoCloseable {
 
   private final PgConnectOptions connectOptions;
   private final EmbeddedPostgres embedded;
+  private final DataDirectoryLock lock;
 
-  private PostgresServer(PgConnectOptions connectOptions, EmbeddedPostgres embedded) {
+  private PostgresServer(PgConnectOptions connectOptions, EmbeddedPostgres embedded, DataDirectoryLock lock) {
     this.connectOptions = connectOptions;
     this.embedded = embedded;
+    this.lock = lock;
   }
 
   static PostgresServer open(SwitchboardConfig.Storage config) {
     if (config.url() != null) {
-      return new PostgresServer(PgConnectOptions.fromUri(config.url()), null);
+      return new PostgresServer(PgConnectOptions.fromUri(config.url()), null, null);
     }
-    EmbeddedPostgres embedded = startEmbedded(Path.of(config.embedded().dataDir()), config.embedded().port());
-    PgConnectOptions options = new PgConnectOptions()
-        .setHost("localhost").setPort(embedded.getPort())
-        .setUser("postgres").setPassword("").setDatabase("postgres");
-    return new PostgresServer(options, embedded);
+    Path dataDir = Path.of(config.embedded().dataDir());
+    // Before anything else touches the directory or a postgres process: a second router started on it by
+    // mistake must refuse, not stop the running router's server.
+    DataDirectoryLock lock = lock(dataDir);
+    try {
+      EmbeddedPostgres embedded = startEmbedded(dataDir, config.embedded().port());
+      PgConnectOptions options = new PgConnectOptions()
+          .setHost("localhost").setPort(embedded.getPort())
+          .setUser("postgres").setPassword("").setDatabase("postgres");
+      return new PostgresServer(options, embedded, lock);
+    } catch (RuntimeException e) {
+      release(lock);
+      throw e;
+    }
+  }
+
+  private static DataDirectoryLock lock(Path dataDir) {
+    try {
+      return DataDirectoryLock.acquire(dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot lock " + DataDirectoryLock.file(dataDir), e);
+    }
+  }
+
+  private static void release(DataDirectoryLock lock) {
+    try {
+      lock.close();
+    } catch (IOException e) {
+      LOG.warn("could not release the data directory's lock: {}", e.getMessage());
+    }
   }
 
   /** Prepared statements are cached per connection: the hot queries are parsed and planned once. */
@@ -57,7 +84,7 @@ final class PostgresServer implements AutoCloseable {
   private static EmbeddedPostgres startEmbedded(Path dataDir, int port) {
     try {
       Files.createDirectories(dataDir);
-      stopOrphan(dataDir);
+      clearPostmasterPid(dataDir);
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
           .setDataDirectory(dataDir)
           .setCleanDataDirectory(false)
@@ -103,27 +130,55 @@ final class PostgresServer implements AutoCloseable {
   }
 
   /**
-   * A router killed with SIGKILL leaves its postgres child running on the data directory. Stop it
-   * (a fast shutdown keeps every committed row) so this start can own the directory again.
+   * We hold the directory's lock, so no running router owns it. A postmaster.pid left behind names either
+   * this directory's postgres, orphaned by a router killed with SIGKILL (stopped: a fast shutdown keeps every
+   * committed row), or a process that merely reuses the pid after a crash or a restored backup. Postgres
+   * itself refuses to start while that pid is alive, and zonky would wait minutes for it, so such a file is
+   * removed, with one line saying why.
    */
-  private static void stopOrphan(Path dataDir) throws IOException {
+  private static void clearPostmasterPid(Path dataDir) throws IOException {
     Path pidFile = dataDir.resolve("postmaster.pid");
     if (!Files.exists(pidFile)) {
       return;
     }
     List<String> lines = Files.readAllLines(pidFile);
-    if (lines.isEmpty()) {
-      return;
-    }
     long pid;
     try {
-      pid = Long.parseLong(lines.get(0).trim());
+      pid = Long.parseLong(lines.isEmpty() ? "" : lines.get(0).trim());
     } catch (NumberFormatException e) {
+      LOG.warn("removing unreadable {} (no pid on its first line)", pidFile.toAbsolutePath());
+      Files.delete(pidFile);
       return;
     }
-    ProcessHandle.of(pid)
-        .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false))
-        .ifPresent(PostgresServer::stop);
+    ProcessHandle process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive).orElse(null);
+    if (process != null && isPostmasterOf(process, dataDir)) {
+      DataDirectoryLock.refuseIfServed(dataDir);
+      stop(process);
+    } else if (process != null) {
+      LOG.warn("removing stale {}: pid {} is {}, not this directory's postgres", pidFile.toAbsolutePath(), pid,
+          process.info().command().orElse("another process"));
+      Files.delete(pidFile);
+    }
+  }
+
+  /**
+   * Postgres runs from its data directory: on Linux its working directory says whose it is; elsewhere its
+   * command line ({@code postgres -D <dir>}) does.
+   */
+  private static boolean isPostmasterOf(ProcessHandle process, Path dataDir) {
+    if (!process.info().command().map(c -> c.contains("postgres")).orElse(false)) {
+      return false;
+    }
+    try {
+      Path cwd = Path.of("/proc", Long.toString(process.pid()), "cwd");
+      if (Files.isSymbolicLink(cwd)) {
+        return Files.readSymbolicLink(cwd).equals(dataDir.toRealPath());
+      }
+    } catch (IOException | SecurityException e) {
+      // not readable: fall back to the command line
+    }
+    List<String> arguments = List.of(process.info().arguments().orElse(new String[0]));
+    return arguments.contains(dataDir.toString()) || arguments.contains(dataDir.toAbsolutePath().toString());
   }
 
   private static void stop(ProcessHandle orphan) {
@@ -149,6 +204,8 @@ final class PostgresServer implements AutoCloseable {
       LOG.info("embedded postgres stopped");
     } catch (IOException e) {
       throw new UncheckedIOException("embedded postgres did not stop cleanly", e);
+    } finally {
+      release(lock);
     }
   }
 }

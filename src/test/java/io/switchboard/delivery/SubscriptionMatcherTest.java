@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 class SubscriptionMatcherTest {
 
@@ -62,39 +60,6 @@ class SubscriptionMatcherTest {
   private static List<String> plan(SubscriptionMatcher matcher, ClassifiedWebhook webhook) {
     return matcher.plan(webhook).stream()
         .map(d -> planned(d.subscriptionId(), d.messageId(), d.eventType(), d.phoneNumberId())).toList();
-  }
-
-  // ---------------------------------------------------------------- glob
-
-  @ParameterizedTest(name = "{0} vs {1} -> {2}")
-  @CsvSource({
-      "*,                     message.received,      true",
-      "*,                     template.status,       true",
-      "*,                     '',                    true",
-      "message.*,             message.received,      true",
-      "message.*,             message.status.failed, true",
-      "message.*,             template.status,       false",
-      "message.*,             message,               false",
-      "message.*,             xmessage.received,     false",
-      "message.status.failed, message.status.failed, true",
-      "message.status.failed, message.status.read,   false",
-      "message.status.failed, message_status_failed, false",
-      "*.failed,              message.status.failed, true",
-      "*.failed,              message.status.read,   false",
-      "message.*.read,        message.status.read,   true",
-      "message.(a|b),         message.(a|b),         true",
-      "message.(a|b),         message.a,             false",
-      "a+b,                   a+b,                   true",
-      "a+b,                   aab,                   false",
-      "[x],                   [x],                   true",
-      "[x],                   x,                     false",
-      "\\E.*,                 \\E.anything,          true",
-      "\\E.*,                 E.anything,            false",
-      "?,                     ?,                     true",
-      "?,                     a,                     false"})
-  @DisplayName("Only * is a wildcard; every other character, regex metacharacters included, is literal")
-  void glob(String glob, String type, boolean expected) {
-    assertEquals(expected, SubscriptionMatcher.glob(glob).matcher(type).matches());
   }
 
   // ---------------------------------------------------------------- plan

@@ -50,7 +50,8 @@ class OpenApiTest {
 
   /** The same for the routes of the router IngressVerticle mounts at /api, with :id written {id}. */
   private static Set<String> routed(Vertx vertx) {
-    Router api = ManagementApi.router(vertx, ConfigLoader.fromTree(TestRouter.baseConfig(), Map.of()), ctx -> ctx.next());
+    Router api = ManagementApi.router(vertx, ConfigLoader.fromTree(TestRouter.baseConfig(), Map.of()), ctx -> ctx.next(),
+        new ClientAborts());
     Set<String> operations = new TreeSet<>();
     for (Route route : api.getRoutes()) {
       if (route.getPath() == null) {

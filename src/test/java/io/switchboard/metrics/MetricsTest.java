@@ -73,6 +73,9 @@ class MetricsTest {
     assertTrue(text.contains("vertx_http_server_requests_total"), "Vert.x HTTP metrics");
     assertFalse(text.contains("vertx_eventbus_"), "event-bus meters are off: a lookup per message on the hot path");
     assertTrue(!text.contains("wamid.") && !text.contains("1111111111111"), "no message ids or phone numbers as labels");
+    String subscriber = callbacks.url("").replace("http://", "");
+    assertFalse(text.contains(subscriber), "no subscriber's host and port as a label");
+    assertTrue(text.contains("vertx_pool_in_use{pool_name=\"delivery\",pool_type=\"http\"}"), "the delivery pools, summed");
   }
 
   private static String scrape(WebClient client, int port) {

@@ -35,6 +35,11 @@ public final class RouterProcess {
     return this;
   }
 
+  /** Starts a router that must refuse to run: waits for it to exit by itself and returns its exit code. */
+  public int startExpectingExit(Duration within) throws IOException, InterruptedException {
+    return runUntilExit(within);
+  }
+
   /** Variables the router is started with (the test JVM's SWITCHBOARD_* and WHATSAPP_* ones are removed). */
   public RouterProcess withEnv(Map<String, String> variables) {
     env.putAll(variables);
