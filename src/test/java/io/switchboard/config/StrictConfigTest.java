@@ -71,7 +71,7 @@ class StrictConfigTest {
   @Test
   @DisplayName("An unknown key with nothing close lists the keys that section takes")
   void unknownKeyWithoutSuggestion() throws Exception {
-    assertEquals(List.of("http.tls: unknown key (expected one of [host, port])"),
+    assertEquals(List.of("http.tls: unknown key (expected one of [host, idleTimeout, port, requestReadTimeout])"),
         problems("http: { tls: true }\n", Map.of()));
   }
 

@@ -92,13 +92,16 @@ class DeliveryBehaviourTest {
   }
 
   @Test
-  @DisplayName("URLs on 169.254.169.254 or 10.0.0.1 are refused by the SSRF guard, without a request")
+  @DisplayName("URLs on 169.254.169.254 or 10.0.0.1 stored earlier (before the rule, or by an instance allowing private networks) are refused by the SSRF guard at send time, without a request")
   void ssrfGuard() {
     JsonObject tree = TestRouter.baseConfig();
-    tree.getJsonArray("subscriptions")
-        .add(TestRouter.subscription("metadata", "http://169.254.169.254/latest/meta-data/", "*"))
-        .add(TestRouter.subscription("private", "http://10.0.0.1/hooks", "*"));
     tree.getJsonObject("delivery").put("allowPrivateNetworks", false);
+    for (String[] s : new String[][] {{"metadata", "http://169.254.169.254/latest/meta-data/"},
+        {"private", "http://10.0.0.1/hooks"}}) {
+      TestPostgres.execute("INSERT INTO subscriptions (name, origin, url, events, format, secret, timeout_ms, schedule_ms,"
+          + " max_concurrency, enabled) VALUES ('" + s[0] + "', 'api', '" + s[1] + "', '{*}', 'normalized', 'secret',"
+          + " 2000, '{200,400}', 10, true)");
+    }
     TestRouter router = TestRouter.start(vertx, tree);
     router.postMeta(Fixtures.bytes("meta-text-01.json"));
     Await.until("both deliveries failed", WAIT, () -> TestPostgres.count("SELECT * FROM deliveries WHERE status = 'failed'") == 2);
