@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
  * What an event glob may look like: the characters event types are made of, plus {@code *}. Event types are
  * short dotted names ({@code message.status.read}), so a glob past these limits is a mistake, not a need.
  */
-public final class GlobSyntax {
+final class GlobSyntax {
 
   static final int MAX_LENGTH = 128;
   static final int MAX_STARS = 8;
@@ -15,7 +15,7 @@ public final class GlobSyntax {
   private GlobSyntax() {}
 
   /** Why {@code glob} is refused, or null when it is fine. */
-  public static String problem(String glob) {
+  static String problem(String glob) {
     if (glob == null || glob.isEmpty()) {
       return "must not be empty (use * for every event)";
     }

@@ -63,7 +63,7 @@ public final class IngressVerticle extends VerticleBase {
   }
 
   /**
-   * HTTP/1.1 only: providers post HTTP/1.1, and cleartext HTTP/2 (h2c) would multiplex requests past the
+   * HTTP/1.x only: providers post HTTP/1.1, and cleartext HTTP/2 (h2c) would multiplex requests past the
    * per-connection read deadline (and is a known way around proxies' rules).
    */
   private HttpServerOptions serverOptions() {

@@ -101,7 +101,6 @@ class HostileInputTest {
     }
     assertTrue(fixtures.size() > 20, "found the fixtures");
     for (String contentType : new String[] {"application/x-www-form-urlencoded", null}) {
-      TestPostgres.reset();
       for (Path fixture : fixtures) {
         byte[] body = Files.readAllBytes(fixture);
         boolean d360 = fixture.getFileName().toString().startsWith("360dialog");
@@ -159,12 +158,13 @@ class HostileInputTest {
             .compose(NetSocket::close));
       }
       Await.result(Future.all(hangUps));
-      Await.until("the hang-ups are noticed", java.time.Duration.ofSeconds(10),
-          () -> log.events().stream().anyMatch(e -> e.getFormattedMessage().contains("broken off mid-body")));
+      // The first hang-up each loop notices is reported at once, whatever else follows.
+      Await.until("the hang-ups are noticed", java.time.Duration.ofSeconds(10), () -> !log.events().isEmpty());
       int loops = Math.max(2, Runtime.getRuntime().availableProcessors());
       List<ILoggingEvent> lines = log.events();
       assertTrue(lines.size() <= loops, log::text);
       lines.forEach(e -> assertNull(e.getThrowableProxy(), e::getFormattedMessage));
+      assertTrue(lines.stream().allMatch(e -> e.getFormattedMessage().contains("broken off mid-body")), log::text);
     }
   }
 
