@@ -24,6 +24,7 @@ final class HousekeepingVerticle extends VerticleBase {
   private final Meters meters;
   private final AtomicLong pendingDeliveries = new AtomicLong();
   private Pool pool;
+  private boolean stopping;
 
   HousekeepingVerticle(PgConnectOptions options, SwitchboardConfig.Storage config, Meters meters) {
     this.options = options;
@@ -47,11 +48,16 @@ final class HousekeepingVerticle extends VerticleBase {
   private Future<JsonObject> purgeExpired() {
     return RetentionSql.purgeExpired(pool, config.retentionDays())
         .onSuccess(deleted -> LOG.info("retention purge done retentionDays={} deleted={}", config.retentionDays(), deleted))
-        .onFailure(e -> LOG.warn("retention purge failed, next try in 1h: {}", e.getMessage()));
+        .onFailure(e -> {
+          if (!stopping) { // a purge cut off by the pool closing at shutdown is not a failure
+            LOG.warn("retention purge failed, next try in 1h: {}", e.getMessage());
+          }
+        });
   }
 
   @Override
   public Future<?> stop() {
+    stopping = true;
     return Pools.close(pool);
   }
 }

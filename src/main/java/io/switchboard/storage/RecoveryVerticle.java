@@ -34,6 +34,8 @@ final class RecoveryVerticle extends VerticleBase {
   private final SwitchboardConfig.Storage config;
   private Pool pool;
   private boolean sweeping;
+  private boolean stopping;
+  private long timer = -1;
   private final Set<Long> awaited = new HashSet<>();
   private Promise<Void> batchDone;
 
@@ -48,7 +50,7 @@ final class RecoveryVerticle extends VerticleBase {
     vertx.eventBus().<OutcomesRecorded>consumer(Bus.OUTCOMES_RECORDED, m -> outcomesRecorded(m.body()));
     // The first sweep waits for the whole pipeline: bodies re-sent before the parser listens would go nowhere.
     vertx.eventBus().<Void>consumer(Bus.PIPELINE_DEPLOYED, m -> sweep());
-    vertx.setPeriodic(config.recoveryInterval().toMillis(), id -> sweep());
+    timer = vertx.setPeriodic(config.recoveryInterval().toMillis(), id -> sweep());
     return Future.succeededFuture();
   }
 
@@ -61,7 +63,11 @@ final class RecoveryVerticle extends VerticleBase {
         .timeout(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .compose(found -> recover(found.webhooks(), found.scanTo()))
         .onComplete(done -> sweeping = false)
-        .onFailure(e -> LOG.warn("recovery sweep failed, next try in {}: {}", config.recoveryInterval(), e.getMessage()));
+        .onFailure(e -> {
+          if (!stopping) { // a sweep cut off by the pool closing at shutdown is not a failure
+            LOG.warn("recovery sweep failed, next try in {}: {}", config.recoveryInterval(), e.getMessage());
+          }
+        });
   }
 
   /**
@@ -117,6 +123,8 @@ final class RecoveryVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(timer);
     return Pools.close(pool);
   }
 }
