@@ -25,7 +25,7 @@ final class MessageFields {
     data.put("wa_id", waId != null ? waId : from);
     data.put("contact_name", Nodes.text(contact.path("profile").path("name")));
     putPresent(data, message, "from_user_id", "from_parent_user_id", "group_id");
-    Contact.resolve(contacts, Contact.Ids.read(message, "from", "from"), true).putInto(data);
+    Contact.resolve(contacts, sender(message), true).putInto(data);
     return body(message, data);
   }
 
@@ -58,6 +58,20 @@ final class MessageFields {
     MessageParts.addCommon(message, data);
     data.set("message", message);
     return data;
+  }
+
+  /**
+   * Who sent it: {@code from} and its business-scoped ids. A user_changed_user_id system message names
+   * nobody but the user's new ids in {@code system}, so those stand in when the sender has no id at all.
+   */
+  private static Contact.Ids sender(JsonNode message) {
+    Contact.Ids ids = Contact.Ids.read(message, "from", "from");
+    if (ids.phone() != null || ids.userId() != null || !message.path("system").isObject()) {
+      return ids;
+    }
+    JsonNode system = message.path("system");
+    return new Contact.Ids(Nodes.text(system.path("wa_id")), Nodes.text(system.path("user_id")),
+        Nodes.text(system.path("parent_user_id")));
   }
 
   private static void putPresent(ObjectNode data, JsonNode message, String... names) {
