@@ -95,8 +95,7 @@ final class ChangeRouter {
     boolean fits = value.isObject();
     fits &= collect(value, "calls", item -> call(change, item, contacts), out);
     fits &= collect(value, "statuses", item -> callStatus(change, item, contacts), out);
-    fits &= collect(value, "errors", item -> new Update("call.error", byContent(change, item),
-        item.path("timestamp"), CallFields.error(item, value)), out);
+    fits &= collect(value, "errors", item -> callError(change, item), out);
     return complete(change, fits, out);
   }
 
@@ -176,6 +175,11 @@ final class ChangeRouter {
     String id = Nodes.nonEmptyText(status.path("id"));
     return new Update(type, byKey(change, status, id == null ? null : type + "\u0000" + id),
         status.path("timestamp"), CallFields.status(status, contacts));
+  }
+
+  private static Update callError(Change change, JsonNode error) {
+    return new Update("call.error", byContent(change, error), error.path("timestamp"),
+        CallFields.error(error, change.value()));
   }
 
   /** {@code field}, then the rule's kind (and group id), then the item's members as sent. */
