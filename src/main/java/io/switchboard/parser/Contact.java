@@ -15,9 +15,9 @@ record Contact(String waId, String userId, String parentUserId, String username,
 
     static final Ids NONE = new Ids(null, null, null);
 
-    /** Reads {@code <prefix>}, {@code <prefix>_user_id}, {@code <prefix>_parent_user_id} (from, to, recipient). */
-    static Ids read(JsonNode item, String phone, String prefix) {
-      return new Ids(Nodes.text(item.path(phone)), Nodes.text(item.path(prefix + "_user_id")),
+    /** Reads {@code phoneMember}, {@code <prefix>_user_id} and {@code <prefix>_parent_user_id} of an item. */
+    static Ids read(JsonNode item, String phoneMember, String prefix) {
+      return new Ids(Nodes.text(item.path(phoneMember)), Nodes.text(item.path(prefix + "_user_id")),
           Nodes.text(item.path(prefix + "_parent_user_id")));
     }
   }
