@@ -47,7 +47,7 @@ final class CallFields {
     Nodes.putPresent(data, "recipient_user_id", status.get("recipient_user_id"));
     Nodes.putPresent(data, "recipient_parent_user_id", status.get("recipient_parent_user_id"));
     Nodes.putPresent(data, "biz_opaque_callback_data", status.get("biz_opaque_callback_data"));
-    Contact.resolve(contacts, Contact.Ids.read(status, "recipient_id", "recipient"), true).putInto(data);
+    Contact.resolve(contacts, Contact.Ids.read(status, Contact.Side.RECIPIENT), true).putInto(data);
     data.set("raw", status);
     return data;
   }
@@ -69,8 +69,8 @@ final class CallFields {
   // The user's side of a call: the callee when the business called, else the caller (recordings have no direction).
   private static Contact.Ids user(JsonNode call) {
     return "BUSINESS_INITIATED".equals(Nodes.text(call.path("direction")))
-        ? Contact.Ids.read(call, "to", "to")
-        : Contact.Ids.read(call, "from", "from");
+        ? Contact.Ids.read(call, Contact.Side.TO)
+        : Contact.Ids.read(call, Contact.Side.FROM);
   }
 
   private static JsonNode onlyCall(JsonNode value) {

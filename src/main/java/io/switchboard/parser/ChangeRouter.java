@@ -148,13 +148,13 @@ final class ChangeRouter {
     String status0 = StatusFields.status(status);
     // One message goes sent, delivered, read: each is its own update, so the status is part of the key;
     // a group message is read by each participant, so for groups the participant is part of it too.
+    ObjectNode data = StatusFields.of(status, contacts);
     String key = id == null ? null : id + "\u0000" + status0;
-    String participant = StatusFields.groupId(status) == null ? null : StatusFields.participant(status);
+    String participant = data.has("group_id") ? StatusFields.participant(status) : null;
     if (key != null && participant != null) {
       key = key + "\u0000" + participant;
     }
-    return new Update("message.status." + status0, byKey(change, status, key),
-        status.path("timestamp"), StatusFields.of(status, contacts));
+    return new Update("message.status." + status0, byKey(change, status, key), status.path("timestamp"), data);
   }
 
   private static Update error(Change change, JsonNode error, JsonNode contacts) {

@@ -36,7 +36,7 @@ final class MessageFields {
     data.put("to", Nodes.text(message.path("to")));
     putPresent(data, message, "to_user_id", "to_parent_user_id", "group_id");
     // The business wrote it: the person an echo is about is its recipient.
-    Contact.resolve(contacts, Contact.Ids.read(message, "to", "to"), true).putInto(data);
+    Contact.resolve(contacts, Contact.Ids.read(message, Contact.Side.TO), true).putInto(data);
     return body(message, data);
   }
 
@@ -65,7 +65,7 @@ final class MessageFields {
    * nobody but the user's new ids in {@code system}, so those stand in when the sender has no id at all.
    */
   private static Contact.Ids sender(JsonNode message) {
-    Contact.Ids ids = Contact.Ids.read(message, "from", "from");
+    Contact.Ids ids = Contact.Ids.read(message, Contact.Side.FROM);
     if (ids.phone() != null || ids.userId() != null || !message.path("system").isObject()) {
       return ids;
     }

@@ -36,7 +36,7 @@ final class StatusFields {
     if (group != null) {
       data.put("group_id", group);
     }
-    contact(status, contacts).putInto(data);
+    contact(status, group != null, contacts).putInto(data);
     data.set("raw", status);
     return data;
   }
@@ -57,15 +57,15 @@ final class StatusFields {
   }
 
   // A group's contacts[] holds one entry per participant, so only an entry matching the participant is hers.
-  private static Contact contact(JsonNode status, JsonNode contacts) {
-    if (groupId(status) == null) {
-      return Contact.resolve(contacts, Contact.Ids.read(status, "recipient_id", "recipient"), true);
+  private static Contact contact(JsonNode status, boolean group, JsonNode contacts) {
+    if (!group) {
+      return Contact.resolve(contacts, Contact.Ids.read(status, Contact.Side.RECIPIENT), true);
     }
     return Contact.resolve(contacts, participantIds(status), false);
   }
 
   private static Contact.Ids participantIds(JsonNode status) {
-    Contact.Ids ids = Contact.Ids.read(status, "recipient_participant_id", "recipient_participant");
+    Contact.Ids ids = Contact.Ids.read(status, Contact.Side.PARTICIPANT);
     // Meta's group status page spells the member participant_recipient_id in one published example.
     String phone = ids.phone() != null ? ids.phone() : Nodes.text(status.path("participant_recipient_id"));
     return new Contact.Ids(phone, ids.userId(), ids.parentUserId());
