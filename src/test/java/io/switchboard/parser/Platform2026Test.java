@@ -89,7 +89,7 @@ class Platform2026Test {
   }
 
   @Test
-  @DisplayName("a one-to-one status keeps its SPEC 5 identity and passes pricing, conversation and callback data through")
+  @DisplayName("a one-to-one status keeps its SPEC 5 identity and passes pricing, conversation and callback data")
   void oneToOneStatusIdentityAndPricing() throws Exception {
     String status = """
         {"id":"wamid.S1","status":"delivered","recipient_id":"16505551234","recipient_user_id":"%s",
@@ -195,7 +195,8 @@ class Platform2026Test {
   static Stream<Arguments> perItemFields() {
     return Stream.of(
         Arguments.of("user_id_update", "user_id_update",
-            "{\"wa_id\":\"1\",\"user_id\":{\"previous\":\"US.1\",\"current\":\"US.2\"},\"timestamp\":\"1749419000\"}", "user.id_update", null),
+            "{\"wa_id\":\"1\",\"user_id\":{\"previous\":\"US.1\",\"current\":\"US.2\"},\"timestamp\":\"1749419000\"}",
+            "user.id_update", null),
         Arguments.of("automatic_events", "automatic_events",
             "{\"id\":\"wamid.A\",\"event_name\":\"Purchase\",\"timestamp\":1749069089}", "automatic.event", "Purchase"),
         Arguments.of("smb_app_state_sync", "state_sync",
