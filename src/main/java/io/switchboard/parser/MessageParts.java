@@ -74,6 +74,9 @@ final class MessageParts {
     JsonNode body = replyType == null ? MissingNode.getInstance() : interactive.path(replyType);
     if ("nfm_reply".equals(replyType)) {
       reply.setAll(Nodes.pick(body, "name", "body", "response_json"));
+    } else if ("call_permission_reply".equals(replyType)) {
+      // The user's answer to a call permission request (2025 calling API): whether the business may call.
+      reply.setAll(Nodes.pick(body, "response", "response_source", "expiration_timestamp", "is_permanent"));
     } else if (body.isObject()) {
       // button_reply and list_reply share {id, title, description}; a future reply type most likely too.
       reply.setAll(Nodes.pick(body, "id", "title", "description"));

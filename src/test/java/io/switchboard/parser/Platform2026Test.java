@@ -280,6 +280,19 @@ class Platform2026Test {
     assertEquals(131000, error.get("code").asInt());
   }
 
+  @Test
+  @DisplayName("a call permission reply keeps kind interactive, with the user's answer as its reply")
+  void callPermissionReply() throws Exception {
+    JsonNode data = only(change("messages", """
+        {"messages":[{"from":"972987654321","id":"wamid.P1","type":"interactive","interactive":{
+          "type":"call_permission_reply",
+          "call_permission_reply":{"response":"reject","response_source":"user_action"}}}]}"""));
+    assertEquals("interactive", data.get("kind").asText());
+    assertEquals("call_permission_reply", data.at("/interactive/type").asText());
+    assertEquals("reject", data.at("/interactive/response").asText());
+    assertEquals("user_action", data.at("/interactive/response_source").asText());
+  }
+
   private static String groupStatus(String participant) {
     return "{\"id\":\"wamid.G1\",\"status\":\"read\",\"timestamp\":\"1771419700\",\"recipient_id\":\"" + GROUP
         + "\",\"recipient_type\":\"group\"," + participant + "}";
