@@ -15,6 +15,7 @@ record Contact(String waId, String userId, String parentUserId, String username,
 
     static final Ids NONE = new Ids(null, null, null);
 
+    /** The ids on one side of an item, each null when absent or not a string or number. */
     static Ids read(JsonNode item, Side side) {
       return new Ids(Nodes.text(item.path(side.phone)), Nodes.text(item.path(side.userId)),
           Nodes.text(item.path(side.parentUserId)));
@@ -22,8 +23,8 @@ record Contact(String waId, String userId, String parentUserId, String username,
   }
 
   /**
-   * Where an item names its person. Literal member names, not built per call: a concatenated key is a new
-   * String whose hash is computed again at every lookup, which showed in the parser benchmark.
+   * Where an item names its person. The member names are literals rather than built from a prefix per
+   * call: a concatenated key is a new String, hashed again at every lookup on the hot path.
    */
   enum Side {
     FROM("from", "from_user_id", "from_parent_user_id"),
@@ -82,15 +83,15 @@ record Contact(String waId, String userId, String parentUserId, String username,
       return null;
     }
     for (JsonNode entry : contacts) {
-      if (same(ids.userId(), entry.path("user_id")) || same(ids.phone(), entry.path("wa_id"))) {
+      if (same(ids.userId(), entry, "user_id") || same(ids.phone(), entry, "wa_id")) {
         return entry;
       }
     }
     return null;
   }
 
-  private static boolean same(String id, JsonNode member) {
-    return id != null && id.equals(Nodes.text(member));
+  private static boolean same(String id, JsonNode entry, String member) {
+    return id != null && id.equals(Nodes.text(entry.path(member)));
   }
 
   private static String first(JsonNode fromContact, String fromItem) {
