@@ -31,8 +31,7 @@ final class MessageParts {
       case "button" -> putObject(data, "button", message.path("button"), "text", "payload");
       case "reaction" -> putObject(data, "reaction", message.path("reaction"), "message_id", "emoji");
       case "order" -> putObject(data, "order", message.path("order"), "catalog_id", "text", "product_items");
-      case "system" -> putObject(data, "system",
-          message.path("system"), "type", "body", "wa_id", "new_wa_id", "customer", "identity");
+      case "system" -> addSystem(message.path("system"), data);
       case "revoke" -> putText(data, "original_message_id", message.path("revoke").path("original_message_id"));
       case "edit" -> addEdit(message.path("edit"), data);
       default -> {
@@ -58,6 +57,13 @@ final class MessageParts {
     data.set("media", Nodes.pick(media, "id", "mime_type", "sha256", "filename", "voice", "animated", "url"));
   }
 
+  // user_changed_user_id (2026) names the new business-scoped ids beside the older phone-number members.
+  private static void addSystem(JsonNode system, ObjectNode data) {
+    putObject(data, "system", system, "type", "body", "wa_id", "new_wa_id", "customer", "identity",
+        "user_id", "parent_user_id", "previous_user_id");
+    putText(data, "system_type", system.path("type"));
+  }
+
   private static void addInteractive(JsonNode interactive, ObjectNode data) {
     if (!interactive.isObject()) {
       return;
@@ -68,6 +74,9 @@ final class MessageParts {
     JsonNode body = replyType == null ? MissingNode.getInstance() : interactive.path(replyType);
     if ("nfm_reply".equals(replyType)) {
       reply.setAll(Nodes.pick(body, "name", "body", "response_json"));
+    } else if ("call_permission_reply".equals(replyType)) {
+      // The user's answer to a call permission request (2025 calling API): whether the business may call.
+      reply.setAll(Nodes.pick(body, "response", "response_source", "expiration_timestamp", "is_permanent"));
     } else if (body.isObject()) {
       // button_reply and list_reply share {id, title, description}; a future reply type most likely too.
       reply.setAll(Nodes.pick(body, "id", "title", "description"));

@@ -47,9 +47,18 @@ final class Catalogue {
     return fixtures().resolve("../../payloads").normalize();
   }
 
+  /** The shared fixtures of the 2025–2026 platform (SPEC section 5.1), copied beside the older ones. */
+  static Path fixtures2026() {
+    return fixtures().resolve("../whatsapp-2026").normalize();
+  }
+
+  static List<Path> directories() {
+    return List.of(fixtures(), fixtures2026(), payloads());
+  }
+
   static List<Case> all() {
-    List<Case> cases = new ArrayList<>(read(fixtures()));
-    cases.addAll(read(payloads()));
+    List<Case> cases = new ArrayList<>();
+    directories().forEach(dir -> cases.addAll(read(dir)));
     return cases;
   }
 

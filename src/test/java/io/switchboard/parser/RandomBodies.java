@@ -17,9 +17,22 @@ final class RandomBodies {
   // Names the classifier looks at, so random trees hit its branches rather than only unknown keys.
   private static final String[] NAMES = {"object", "entry", "id", "time", "changes", "field", "value", "messages",
       "statuses", "errors", "contacts", "metadata", "type", "text", "body", "timestamp", "status", "interactive",
-      "message_echoes", "user_preferences", "wa_id", "from", "phone_number_id", "context", "x"};
+      "message_echoes", "user_preferences", "wa_id", "from", "phone_number_id", "context", "x", "user_id",
+      "parent_user_id", "from_user_id", "to_user_id", "recipient_user_id", "recipient_type", "group_id",
+      "recipient_participant_id", "calls", "event", "direction", "groups", "user_actions", "action_type",
+      "state_sync", "automatic_events", "event_name", "profile", "username", "system"};
   private static final String[] FIELDS = {"messages", "smb_message_echoes", "user_preferences", "history",
-      "account_update", "flows", "security", "unknown_field"};
+      "account_update", "flows", "security", "unknown_field", "calls", "group_lifecycle_update",
+      "group_participants_update", "group_settings_update", "group_status_update", "user_id_update",
+      "automatic_events", "smb_app_state_sync", "business_username_updates", "tracking_events"};
+  // The 2026 shapes (SPEC 5.1): which lists a change of each field holds, and the members their items may have.
+  private static final String[] LISTS = {"messages", "statuses", "errors", "calls", "groups", "user_actions",
+      "user_id_update", "automatic_events", "state_sync", "message_echoes"};
+  private static final String[] ITEM_MEMBERS = {"id", "from", "from_user_id", "from_parent_user_id", "to",
+      "to_user_id", "recipient_id", "recipient_user_id", "recipient_type", "recipient_participant_id",
+      "recipient_participant_user_id", "participant_recipient_id", "group_id", "type", "status", "event",
+      "direction", "timestamp", "action_type", "event_name", "system", "session", "pricing", "metadata"};
+  private static final String[] CONTACT_MEMBERS = {"wa_id", "user_id", "parent_user_id", "profile"};
 
   private final Random random;
   private final List<JsonNode> fixtures;
@@ -30,12 +43,58 @@ final class RandomBodies {
   }
 
   byte[] next() {
-    return switch (random.nextInt(10)) {
+    return switch (random.nextInt(12)) {
       case 0, 1, 2 -> bytes(tree(0));
       case 3, 4, 5, 6 -> bytes(mutate(fixtures.get(random.nextInt(fixtures.size())).deepCopy()));
       case 7 -> damage(bytes(fixtures.get(random.nextInt(fixtures.size()))));
       case 8 -> deep();
+      case 9, 10 -> bytes(envelopeAround(platform2026()));
       default -> bytes(envelopeAround(tree(2)));
+    };
+  }
+
+  /**
+   * A change value in the 2026 shapes: contacts with or without phone numbers and business-scoped ids,
+   * and lists of messages, (group) statuses, calls, groups and the newer items whose members are present,
+   * missing or of the wrong type at random.
+   */
+  private JsonNode platform2026() {
+    ObjectNode value = F.objectNode().put("messaging_product", "whatsapp");
+    if (random.nextInt(4) > 0) {
+      value.set("contacts", items(CONTACT_MEMBERS, random.nextInt(3)));
+    }
+    for (int i = 1 + random.nextInt(2); i > 0; i--) {
+      value.set(LISTS[random.nextInt(LISTS.length)], items(ITEM_MEMBERS, random.nextInt(4)));
+    }
+    return value;
+  }
+
+  private ArrayNode items(String[] members, int count) {
+    ArrayNode list = F.arrayNode();
+    for (int i = 0; i < count; i++) {
+      ObjectNode item = F.objectNode();
+      for (String member : members) {
+        if (random.nextInt(3) > 0) {
+          item.set(member, member(member));
+        }
+      }
+      list.add(random.nextInt(15) == 0 ? tree(4) : item);
+    }
+    return list;
+  }
+
+  // Mostly a value of the usual shape (few distinct ids, so contacts and items match), sometimes anything.
+  private JsonNode member(String name) {
+    if (random.nextInt(8) == 0) {
+      return tree(4);
+    }
+    return switch (name) {
+      case "profile" -> F.objectNode().put("name", word()).put("username", word());
+      case "system", "session", "pricing", "metadata" -> object(3);
+      case "recipient_type" -> F.textNode(random.nextBoolean() ? "group" : "individual");
+      case "direction" -> F.textNode(random.nextBoolean() ? "BUSINESS_INITIATED" : "USER_INITIATED");
+      case "timestamp" -> F.textNode(Long.toString(1_700_000_000L + random.nextInt(100_000_000)));
+      default -> F.textNode(name.endsWith("user_id") ? "US." + random.nextInt(3) : Integer.toString(random.nextInt(3)));
     };
   }
 
