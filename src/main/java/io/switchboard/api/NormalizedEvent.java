@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * One classified update, ready to store and deliver. {@code json} is the exact document subscribers
- * receive (SPEC section 5); the other fields are its indexed columns.
+ * receive (SPEC section 5); the other fields are its indexed columns, and {@code contactKey} (null when the
+ * update names no person) the {@code data.contact_key} subscriptions may filter on.
  */
 public record NormalizedEvent(
     String id,
@@ -17,6 +18,7 @@ public record NormalizedEvent(
     String phoneNumberId,
     String displayPhoneNumber,
     long inboundId,
+    String contactKey,
     String json) {
 
   public NormalizedEvent {

@@ -67,6 +67,9 @@ final class SubscriptionMatcher {
     if (spec.phoneNumberId() != null && !spec.phoneNumberId().equals(event.phoneNumberId())) {
       return false;
     }
+    if (spec.contactKey() != null && !spec.contactKey().equals(event.contactKey())) {
+      return false;
+    }
     return compiled.globs().stream().anyMatch(g -> g.matches(event.type()));
   }
 }

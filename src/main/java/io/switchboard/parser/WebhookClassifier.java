@@ -100,7 +100,7 @@ public final class WebhookClassifier {
         change.entryId(), change.phoneNumberId(), change.displayPhoneNumber(), webhook.inboundId());
     return new NormalizedEvent(id, update.type(), webhook.source(), occurredAt, webhook.receivedAt(),
         envelope.wabaId(), envelope.phoneNumberId(), envelope.displayPhoneNumber(), webhook.inboundId(),
-        json.write(envelope, update.data()));
+        Nodes.text(update.data().path("contact_key")), json.write(envelope, update.data()));
   }
 
   // The update's own timestamp, else the entry's time (template and account updates), else arrival.

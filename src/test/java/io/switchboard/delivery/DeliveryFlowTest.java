@@ -52,6 +52,23 @@ class DeliveryFlowTest {
   }
 
   @Test
+  @DisplayName("a subscription with contactKey receives only that person's events: a business-scoped user id, or a phone number")
+  void contactKeyFilter() throws Exception {
+    TestRouter router = router(
+        TestRouter.subscription("bsuid", callbacks.url("/bsuid"), "message.*").put("contactKey", "US.13491208655302741918"),
+        TestRouter.subscription("phone", callbacks.url("/phone"), "message.*").put("contactKey", "1111111111111"));
+    byte[] bsuid = java.nio.file.Files.readAllBytes(
+        java.nio.file.Path.of("src/test/resources/fixtures/whatsapp-2026/meta-bsuid-text-01.json"));
+    assertEquals(200, router.postMeta(bsuid).statusCode());
+    assertEquals(200, router.postMeta(Fixtures.bytes("meta-text-01.json")).statusCode());
+
+    Await.until("each got its person's message", WAIT, () -> callbacks.at("/bsuid").size() == 1 && callbacks.at("/phone").size() == 1);
+    assertEquals("US.13491208655302741918", callbacks.at("/bsuid").get(0).json().getJsonObject("data").getString("contact_key"));
+    assertEquals("1111111111111", callbacks.at("/phone").get(0).json().getJsonObject("data").getString("contact_key"));
+    assertEquals(2, TestPostgres.count("SELECT * FROM deliveries"), "no delivery for the other person");
+  }
+
+  @Test
   @DisplayName("a signed Meta message and a status arrive as normalized events with valid Standard Webhooks signatures")
   void messageAndStatusDelivered() {
     TestRouter router = router(TestRouter.subscription("crm", callbacks.url("/crm"), "message.*"));

@@ -21,13 +21,24 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("expireAfter: a delivery not accomplished in time ends expired")
 class ExpiryTest {
 
+  /** The 2025-2026 payloads from shared/fixtures/whatsapp-2026, copied to the test resources. */
+  private static final class Fixtures2026 {
+    static byte[] bytes(String name) {
+      try {
+        return java.nio.file.Files.readAllBytes(java.nio.file.Path.of("src/test/resources/fixtures/whatsapp-2026", name));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
   private static long attempts(String subscription) {
     return TestPostgres.count("SELECT * FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id"
         + " JOIN subscriptions s ON s.id = d.subscription_id WHERE s.name = '" + subscription + "'");
   }
 
   @Test
-  @DisplayName("subscriber down: with expireAfter 2s the delivery ends expired after ~2 s and is not attempted again; without it the schedule goes on")
+  @DisplayName("subscriber down: a call.connect delivery with expireAfter 5s ends expired after ~5 s and is not attempted again; one without it keeps its schedule")
   void expiresAndStops(Vertx vertx) {
     TestPostgres.reset();
     CallbackServer down = new CallbackServer(vertx).start();
@@ -35,19 +46,21 @@ class ExpiryTest {
     JsonObject tree = TestRouter.baseConfig();
     String schedule = String.join(",", java.util.Collections.nCopies(40, "300ms"));
     tree.getJsonArray("subscriptions")
-        .add(TestRouter.subscription("calls", down.url("/calls"), "message.*").put("expireAfter", "2s")
+        .add(TestRouter.subscription("calls", down.url("/calls"), "call.*").put("expireAfter", "5s")
             .put("schedule", schedule))
-        .add(TestRouter.subscription("crm", down.url("/crm"), "message.*").put("schedule", schedule));
+        .add(TestRouter.subscription("crm", down.url("/crm"), "call.*").put("schedule", schedule));
     TestRouter router = TestRouter.start(vertx, tree);
     ManagementClient api = new ManagementClient(router);
 
     long posted = System.nanoTime();
-    assertEquals(200, router.postMeta(Fixtures.bytes("meta-text-01.json")).statusCode());
-    Await.until("the calls delivery expired", Duration.ofSeconds(10), () -> TestPostgres.count(
+    assertEquals(200, router.postMeta(Fixtures2026.bytes("meta-calls-connect-01.json")).statusCode());
+    Await.until("both deliveries planned", Duration.ofSeconds(10),
+        () -> TestPostgres.count("SELECT * FROM deliveries WHERE event_type = 'call.connect'") == 2);
+    Await.until("the calls delivery expired", Duration.ofSeconds(15), () -> TestPostgres.count(
         "SELECT * FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id"
             + " WHERE s.name = 'calls' AND d.status = 'expired'") == 1);
     long elapsedMillis = (System.nanoTime() - posted) / 1_000_000;
-    assertTrue(elapsedMillis >= 1_900 && elapsedMillis < 5_000, "expired after " + elapsedMillis + " ms");
+    assertTrue(elapsedMillis >= 4_900 && elapsedMillis < 8_000, "expired after " + elapsedMillis + " ms");
 
     long attemptsAtExpiry = attempts("calls");
     long crmBefore = attempts("crm");
