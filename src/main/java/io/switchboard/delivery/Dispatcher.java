@@ -71,17 +71,14 @@ final class Dispatcher {
   void accept(List<DeliveryJob> jobs) {
     long now = System.nanoTime();
     Set<Endpoint> touched = new LinkedHashSet<>();
-    List<Long> orphans = new ArrayList<>();
     for (DeliveryJob job : jobs) {
       Endpoint endpoint = endpoints.get(job.subscriptionId());
-      if (endpoint == null) {
-        orphans.add(job.deliveryId()); // disabled or deleted since it was planned: due whenever it comes back
-        continue;
+      // Disabled or deleted since it was planned: dropped here, due again in Postgres when its lease ends.
+      if (endpoint != null) {
+        endpoint.held.add(endpoint.hold(job, now));
+        touched.add(endpoint);
       }
-      endpoint.held.add(endpoint.hold(job, now));
-      touched.add(endpoint);
     }
-    releaseIds(orphans, Instant.now(), "their subscription is not active");
     touched.forEach(endpoint -> {
       send(endpoint);
       shed(endpoint, now);
@@ -89,23 +86,26 @@ final class Dispatcher {
   }
 
   /**
-   * Beyond its room an endpoint keeps nothing in memory: the newest held jobs go back to Postgres (due now, or
-   * when the circuit may close), in order, and a claim brings them back once it has room.
+   * Beyond its room an endpoint keeps nothing in memory: the newest held jobs go back to Postgres, due now, and a
+   * claim brings them back once it has room. While its circuit is open they are simply dropped: each is due
+   * again when its lease ends (a lease is longer than the first cooldown), which costs Postgres no write.
    */
   private void shed(Endpoint endpoint, long now) {
+    if (!endpoint.circuit.allowsRequest(now)) {
+      endpoint.held.clear();
+      endpoint.backlog = true;
+      return;
+    }
     int excess = -endpoint.room(now);
-    if (excess <= 0 && endpoint.circuit.allowsRequest(now)) {
+    if (excess <= 0) {
       return;
     }
     List<Long> ids = new ArrayList<>();
-    int drop = endpoint.circuit.allowsRequest(now) ? excess : endpoint.held.size();
-    for (int i = 0; i < drop && !endpoint.held.isEmpty(); i++) {
+    for (int i = 0; i < excess && !endpoint.held.isEmpty(); i++) {
       ids.add(0, endpoint.held.pollLast().job().deliveryId());
     }
     endpoint.backlog = true;
-    Instant due = endpoint.circuit.allowsRequest(now) ? Instant.now()
-        : Instant.now().plusNanos(endpoint.circuit.openUntilNanos() - now);
-    releaseIds(ids, due, "endpoint " + endpoint.name() + " has no room");
+    releaseIds(ids, Instant.now(), "endpoint " + endpoint.name() + " has no room");
   }
 
   /** The poll: due retries, a backlog, another instance's released work. */
