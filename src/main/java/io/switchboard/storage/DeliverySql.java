@@ -57,6 +57,7 @@ final class DeliverySql {
                              $7::text[], $8::text[]) AS a(delivery_id, attempt, started_at, latency_ms, status_code,
                                                           response_body, error, outcome)
         WHERE outcome <> 'expired'
+        ON CONFLICT (delivery_id, attempt) DO NOTHING
       )
       UPDATE deliveries d
       SET status = u.status,

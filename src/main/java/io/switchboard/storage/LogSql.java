@@ -44,7 +44,7 @@ final class LogSql {
         'inbound_id', d.inbound_id,
         'history', (SELECT coalesce(json_agg(json_build_object('attempt', a.attempt, 'started_at', a.started_at,
                       'latency_ms', a.latency_ms, 'status_code', a.status_code, 'response_body', a.response_body,
-                      'error', a.error, 'outcome', a.outcome) ORDER BY a.id), '[]')
+                      'error', a.error, 'outcome', a.outcome) ORDER BY a.attempt), '[]')
                     FROM delivery_attempts a WHERE a.delivery_id = d.id),
         'payload', e.payload::jsonb) AS item
       FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id

@@ -26,11 +26,16 @@ final class Pools {
     return create(vertx, new PgConnectOptions(options).addProperty("synchronous_commit", "off"), maxSize, name);
   }
 
-  /** Named, so each pool has its own meters (unnamed pools share one, and Micrometer warns at the second). */
+  /**
+   * Named, so each pool has its own meters (unnamed pools share one, and Micrometer warns at the second).
+   * Statements are prepared once per connection but planned at every execution: a generic plan made while a
+   * table was new and empty (a sequential scan of deliveries) would otherwise stay cached for the connection's
+   * life, long after the table has grown, and cost more than the planning it saves (see BENCHMARKS.md).
+   */
   private static Pool create(Vertx vertx, PgConnectOptions options, int maxSize, String name) {
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(maxSize).setName("postgres-" + name))
-        .connectingTo(options)
+        .connectingTo(new PgConnectOptions(options).addProperty("plan_cache_mode", "force_custom_plan"))
         .using(vertx)
         .build();
   }
