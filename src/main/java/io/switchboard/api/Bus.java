@@ -53,6 +53,8 @@ public final class Bus {
    * bodies it re-sends before the parser and delivery listen would go nowhere.
    */
   public static final String PIPELINE_DEPLOYED = "switchboard.pipeline.deployed";
+  /** {@code null} → {@code null} while Postgres has not been unreachable longer than storage.maxDowntime; fails 503 past it (liveness). */
+  public static final String STORAGE_LIVENESS = "switchboard.storage.liveness";
   /** {@code null} → {@code null} once a trivial query succeeds (readiness). */
   public static final String STORAGE_PING = "switchboard.storage.ping";
 

@@ -311,7 +311,8 @@ public final class ConfigReader {
         values.integer(storage, "poolSize", "storage", 1, 256),
         values.integer(storage, "maxBatchSize", "storage", 1, 10_000),
         values.duration(storage, "recoveryGrace", "storage"),
-        values.duration(storage, "recoveryInterval", "storage"));
+        values.duration(storage, "recoveryInterval", "storage"),
+        values.duration(storage, "maxDowntime", "storage"));
   }
 
   private List<JsonObject> list(JsonObject tree, String key) {

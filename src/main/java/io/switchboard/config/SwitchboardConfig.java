@@ -124,9 +124,10 @@ public record SwitchboardConfig(
 
   public record Embedded(String dataDir, int port) {}
 
+  /** {@code maxDowntime}: how long Postgres may stay unreachable before {@code /health/live} fails. */
   public record Storage(
       String url, Embedded embedded, int retentionDays, int poolSize, int maxBatchSize,
-      Duration recoveryGrace, Duration recoveryInterval) {}
+      Duration recoveryGrace, Duration recoveryInterval, Duration maxDowntime) {}
 
   /** {@code json}: one JSON object per log line (for log shippers) instead of plain text. */
   public record Logging(boolean json, String level) {}

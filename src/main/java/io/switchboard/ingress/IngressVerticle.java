@@ -43,7 +43,7 @@ public final class IngressVerticle extends VerticleBase {
       deadlines.track(ctx);
       RequestChecks.check(ctx);
     });
-    router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "live")));
+    router.get("/health/live").handler(this::live);
     router.get("/health/ready").handler(this::ready);
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(meters.scrape()));
@@ -102,6 +102,16 @@ public final class IngressVerticle extends VerticleBase {
   }
 
   /** Ready once storage answers: migrations ran before this verticle deployed, and the pool can reach Postgres. */
+  /**
+   * Live while storage has not been down longer than storage.maxDowntime: past that a restart is the remedy,
+   * and saying so lets an orchestrator do it. No answer at all (a stuck storage loop) is not live either.
+   */
+  private void live(RoutingContext ctx) {
+    vertx.eventBus().request(Bus.STORAGE_LIVENESS, null, new DeliveryOptions().setSendTimeout(5000))
+        .onSuccess(ok -> ctx.json(new JsonObject().put("status", "live")))
+        .onFailure(e -> Errors.send(ctx, 503, "not_live", e.getMessage()));
+  }
+
   private void ready(RoutingContext ctx) {
     vertx.eventBus().request(Bus.STORAGE_PING, null, new DeliveryOptions().setSendTimeout(2000))
         .onSuccess(ok -> ctx.json(new JsonObject().put("status", "ready")))

@@ -22,18 +22,54 @@ final class PostgresServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresServer.class);
 
   private final PgConnectOptions connectOptions;
-  private final EmbeddedPostgres embedded;
   private final DataDirectoryLock lock;
+  private final Path dataDir;
+  /** Replaced when the server died and was started again (same directory, same port). */
+  private volatile EmbeddedPostgres embedded;
 
-  private PostgresServer(PgConnectOptions connectOptions, EmbeddedPostgres embedded, DataDirectoryLock lock) {
+  private PostgresServer(PgConnectOptions connectOptions, EmbeddedPostgres embedded, DataDirectoryLock lock,
+      Path dataDir) {
     this.connectOptions = connectOptions;
     this.embedded = embedded;
     this.lock = lock;
+    this.dataDir = dataDir;
+  }
+
+  boolean isEmbedded() {
+    return embedded != null;
+  }
+
+  /** The embedded postmaster is gone (killed, crashed): its postmaster.pid names no live process, or is missing. */
+  boolean embeddedDied() {
+    if (embedded == null) {
+      return false;
+    }
+    try {
+      List<String> lines = Files.readAllLines(dataDir.resolve("postmaster.pid"));
+      long pid = Long.parseLong(lines.isEmpty() ? "" : lines.get(0).trim());
+      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).isEmpty();
+    } catch (IOException | NumberFormatException e) {
+      return true;
+    }
+  }
+
+  /**
+   * Starts the embedded server again on its directory and port, so every pool reconnects by itself. Blocking:
+   * run on a worker. Postgres replays its WAL first: nothing committed is lost.
+   */
+  void restartEmbedded() {
+    EmbeddedPostgres dead = embedded;
+    try {
+      dead.close(); // pg_ctl stop of a dead server: nothing to stop, but zonky lets go of it
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("closing the dead embedded postgres: {}", e.getMessage());
+    }
+    embedded = startEmbedded(dataDir, connectOptions.getPort());
   }
 
   static PostgresServer open(SwitchboardConfig.Storage config) {
     if (config.url() != null) {
-      return new PostgresServer(PgConnectOptions.fromUri(config.url()), null, null);
+      return new PostgresServer(PgConnectOptions.fromUri(config.url()), null, null, null);
     }
     Path dataDir = Path.of(config.embedded().dataDir());
     // Before anything else touches the directory or a postgres process: a second router started on it by
@@ -44,7 +80,7 @@ final class PostgresServer implements AutoCloseable {
       PgConnectOptions options = new PgConnectOptions()
           .setHost("localhost").setPort(embedded.getPort())
           .setUser("postgres").setPassword("").setDatabase("postgres");
-      return new PostgresServer(options, embedded, lock);
+      return new PostgresServer(options, embedded, lock, dataDir);
     } catch (RuntimeException e) {
       release(lock);
       throw e;

@@ -1,5 +1,7 @@
 package io.switchboard.storage;
 
+import io.switchboard.api.Bus;
+import io.switchboard.api.ReplyCodes;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.metrics.Meters;
 import io.vertx.core.Future;
@@ -8,9 +10,10 @@ import io.vertx.pgclient.PgConnectOptions;
 import java.util.List;
 
 /**
- * The Postgres lifecycle: boots the embedded server when no URL is configured, migrates the schema, then
- * deploys the storage verticles, each with one job and its own pool. Undeploying it undeploys them first,
- * then stops the server.
+ * The Postgres lifecycle: boots the embedded server when no URL is configured, migrates the schema, deploys
+ * the storage verticles (each with one job and its own pool), and watches the server: an embedded one that
+ * dies is started again, and liveness fails if Postgres stays unreachable. Undeploying it undeploys the
+ * storage verticles first, then stops the server.
  */
 public final class StorageVerticle extends VerticleBase {
 
@@ -18,6 +21,7 @@ public final class StorageVerticle extends VerticleBase {
   private final List<SwitchboardConfig.Subscription> configured;
   private final Meters meters;
   private PostgresServer server;
+  private StorageWatch watch;
 
   public StorageVerticle(SwitchboardConfig.Storage config, List<SwitchboardConfig.Subscription> configured,
       Meters meters) {
@@ -34,7 +38,23 @@ public final class StorageVerticle extends VerticleBase {
           server = opened;
           return vertx.executeBlocking(() -> Migrations.migrate(opened));
         })
-        .compose(migrated -> deployStorage(server.connectOptions()));
+        .compose(migrated -> deployStorage(server.connectOptions()))
+        .onSuccess(deployed -> watch());
+  }
+
+  /** Once a second: is Postgres there, and if embedded, is its process alive. Liveness answers from it. */
+  private void watch() {
+    watch = new StorageWatch(vertx, server, Pools.durable(vertx, server.connectOptions(), 1, "watch"),
+        config.maxDowntime());
+    vertx.setPeriodic(1000, id -> watch.check());
+    vertx.eventBus().<Void>consumer(Bus.STORAGE_LIVENESS, m -> {
+      String notLive = watch.notLive();
+      if (notLive == null) {
+        m.reply(null);
+      } else {
+        m.fail(ReplyCodes.STORAGE_UNAVAILABLE, notLive);
+      }
+    });
   }
 
   /** Subscriptions first: the set delivery reads at start must already hold the config file's. */
@@ -49,11 +69,12 @@ public final class StorageVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server == null
+    Future<Void> watched = watch == null ? Future.succeededFuture() : watch.close();
+    return watched.transform(v -> server == null
         ? Future.succeededFuture()
         : vertx.executeBlocking(() -> {
           server.close();
           return null;
-        });
+        }));
   }
 }

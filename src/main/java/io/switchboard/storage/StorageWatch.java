@@ -1,0 +1,81 @@
+package io.switchboard.storage;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches Postgres once a second: restarts the embedded server if its process died (the pools reconnect by
+ * themselves), and knows for how long Postgres has been unreachable, which is what liveness answers from.
+ */
+final class StorageWatch {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StorageWatch.class);
+
+  private final Vertx vertx;
+  private final PostgresServer server;
+  private final Pool pool;
+  private final Duration maxDowntime;
+  private long downSinceNanos = -1;
+  private boolean restarting;
+
+  StorageWatch(Vertx vertx, PostgresServer server, Pool pool, Duration maxDowntime) {
+    this.vertx = vertx;
+    this.server = server;
+    this.pool = pool;
+    this.maxDowntime = maxDowntime;
+  }
+
+  void check() {
+    if (server.isEmbedded() && !restarting && server.embeddedDied()) {
+      restart();
+    }
+    pool.query("SELECT 1").execute().timeout(2, TimeUnit.SECONDS).onComplete(done -> {
+      if (done.succeeded()) {
+        if (downSinceNanos >= 0) {
+          LOG.info("postgres reachable again after {} s", (System.nanoTime() - downSinceNanos) / 1_000_000_000);
+        }
+        downSinceNanos = -1;
+      } else if (downSinceNanos < 0) {
+        downSinceNanos = System.nanoTime();
+        LOG.warn("postgres unreachable: {}; /health/live fails if it stays so for {}", done.cause().getMessage(),
+            maxDowntime);
+      }
+    });
+  }
+
+  private void restart() {
+    restarting = true;
+    LOG.error("embedded postgres is gone (killed or crashed); starting it again on the same data directory");
+    // Starting postgres blocks (and replays its WAL): a worker thread.
+    vertx.executeBlocking(() -> {
+      server.restartEmbedded();
+      return null;
+    }).onComplete(done -> {
+      restarting = false;
+      if (done.succeeded()) {
+        LOG.info("embedded postgres restarted");
+      } else {
+        LOG.error("restarting embedded postgres failed; trying again in a second: {}", done.cause().getMessage());
+      }
+    });
+  }
+
+  /** Null while live; else why not: Postgres unreachable for longer than storage.maxDowntime. */
+  String notLive() {
+    if (downSinceNanos < 0) {
+      return null;
+    }
+    Duration down = Duration.ofNanos(System.nanoTime() - downSinceNanos);
+    return down.compareTo(maxDowntime) < 0 ? null
+        : "postgres unreachable for " + down.toSeconds() + " s, longer than storage.maxDowntime (" + maxDowntime + ")";
+  }
+
+  Future<Void> close() {
+    return Pools.close(pool);
+  }
+}
