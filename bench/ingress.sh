@@ -89,7 +89,8 @@ wait_http() { # url seconds
 # embedded Postgres' proportional set size (Pss, so shared buffers are not counted once per backend).
 start_monitors() { # name pid
   local name=$1 pid=$2
-  ( peak=0
+  ( trap - EXIT INT TERM # a monitor that is stopped must not run the script's cleanup
+    peak=0
     while kill -0 "$pid" 2>/dev/null; do
       total=0
       for pidfile in "$WORK"/pg-*/postmaster.pid; do
@@ -106,7 +107,7 @@ start_monitors() { # name pid
       sleep 0.5
     done ) &
   MONITOR_PID=$!
-  jstat -gc "$pid" 500 > "$WORK/$name.jstat" 2>/dev/null &
+  ( trap - EXIT INT TERM; exec jstat -gc "$pid" 500 > "$WORK/$name.jstat" 2>/dev/null ) &
   JSTAT_PID=$!
 }
 
@@ -194,7 +195,6 @@ EOF
   wait_http "http://127.0.0.1:$SB_PORT/health/ready" 90 || { tail -20 "$WORK/$1.log"; exit 1; }
   R[$1.fsync]=$(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc 'SHOW fsync')
   R[$1.sync]=$(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc 'SHOW synchronous_commit')
-  start_monitors "$1" "$SERVER_PID"
 }
 
 # Rows in inbound_webhooks against the 200s the load generators saw (a 200 is an acknowledgement), and the
@@ -217,7 +217,6 @@ start_switchboard durable durable
 # The durable floor runs first, on the Postgres this Switchboard started (same server, same settings, its own
 # table), while Switchboard sits idle beside it.
 SB_PID=$SERVER_PID
-kill "$MONITOR_PID" "$JSTAT_PID" 2>/dev/null || true
 log "bare-durable: starting on 127.0.0.1:$BARE_PORT, postgres on $PG_PORT"
 java -Xmx512m -cp "$CP" BareDurableServer "$BARE_PORT" "$PG_PORT" > "$WORK/bare-durable.log" 2>&1 &
 SERVER_PID=$!
@@ -235,6 +234,7 @@ count_rows durable
 stop_server
 
 start_switchboard immediate immediate
+start_monitors immediate "$SERVER_PID"
 measure immediate "$SB_PORT"
 count_rows immediate
 stop_server

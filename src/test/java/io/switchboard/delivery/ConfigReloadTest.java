@@ -1,6 +1,7 @@
 package io.switchboard.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -72,6 +73,35 @@ class ConfigReloadTest {
     assertEquals(0, callbacks.at("/first").stream().filter(r -> new String(r.body()).contains("-final")).count(),
         "the removed subscription got nothing more");
     assertEquals("f", TestPostgres.queryString("SELECT enabled FROM subscriptions WHERE name = 'first'"));
+  }
+
+  @Test
+  @DisplayName("a subscription the URL policy refuses is refused on reload too: one line naming the key, the stored set unchanged")
+  void policyRefusedOnReload(Vertx vertx, @TempDir Path dir) throws Exception {
+    TestPostgres.reset();
+    Bus.registerCodecs(vertx);
+    int port = TestRouter.freePort();
+    String strict = """
+        http: { port: %d, host: 127.0.0.1 }
+        sources: [ { name: meta, kind: meta, appSecret: %s } ]
+        subscriptions:
+          - { name: first, url: "https://8.8.8.8/hooks", events: ["*"], secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw }
+        %s
+        storage: { url: "%s" }
+        """;
+    Path file = dir.resolve("config.yaml");
+    Files.writeString(file, strict.formatted(port, Fixtures.APP_SECRET, "", TestPostgres.url()));
+    SwitchboardConfig config = Await.result(ConfigLoader.load(vertx, file.toString(), Map.of()));
+    Await.result(Switchboard.deploy(vertx, config, new Meters(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))));
+    try (io.switchboard.support.LogCapture log = new io.switchboard.support.LogCapture()) {
+      Switchboard.watchSubscriptions(vertx, file.toString(), config);
+      Files.writeString(file, strict.formatted(port, Fixtures.APP_SECRET, "  - { name: second, url: \"http://127.0.0.1:9/x\","
+          + " events: [\"*\"], secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw }", TestPostgres.url()));
+      Await.until("the reload is refused", Duration.ofSeconds(15), () -> log.text().contains("keeping the running config"));
+      assertTrue(log.text().contains("subscriptions[1].url: only https is allowed"), log.text());
+    }
+    assertEquals(0, TestPostgres.count("SELECT * FROM subscriptions WHERE name = 'second'"));
+    assertEquals(1, TestPostgres.count("SELECT * FROM subscriptions WHERE name = 'first' AND enabled"));
   }
 
   private static void post(WebClient client, int port, String suffix) {

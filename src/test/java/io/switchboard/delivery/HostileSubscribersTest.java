@@ -87,6 +87,12 @@ class HostileSubscribersTest {
         .add(subscription("trickle", "http://127.0.0.1:" + trickler.actualPort() + "/t"))
         .add(subscription("flood", "http://127.0.0.1:" + flooder.actualPort() + "/f"));
     TestRouter router = TestRouter.start(vertx, tree);
+    // The router shares this JVM: its heap growth while the floods run is what they cost it.
+    java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+    System.gc();
+    long baseline = memory.getHeapMemoryUsage().getUsed();
+    AtomicLong peak = new AtomicLong(baseline);
+    long sampler = vertx.setPeriodic(20, id -> peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max));
 
     int messages = 30;
     List<Long> posted = new ArrayList<>();
@@ -119,6 +125,9 @@ class HostileSubscribersTest {
         + " JOIN subscriptions s ON s.id = d.subscription_id WHERE s.name = 'flood'"
         + " AND (a.outcome <> 'succeeded' OR length(a.response_body) > 1024)"),
         "a flooded attempt keeps its 200 and the first KiB only");
+    vertx.cancelTimer(sampler);
+    assertTrue(peak.get() - baseline < 512L * 1024 * 1024,
+        "heap grew by " + (peak.get() - baseline) / (1024 * 1024) + " MB under the floods");
     assertTrue(flooded.get() < messages * 16L * 1024 * 1024,
         "the router stopped reading each flood early: " + flooded.get() / (1024 * 1024) + " MB written in all");
   }
