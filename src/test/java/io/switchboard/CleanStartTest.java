@@ -46,7 +46,11 @@ class CleanStartTest {
       }
     }
     List<String> lines = Files.readAllLines(log);
-    assertEquals(List.of(), lines.stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList());
+    // Vert.x's connection metrics now and then meet a socket closing at shutdown before its metric exists, and
+    // Netty logs the NullPointerException its exceptionCaught throws (seen once in a loaded full run); that is
+    // not Switchboard's WARN.
+    assertEquals(List.of(), lines.stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
+        .filter(l -> !(l.contains("AbstractChannelHandlerContext") && l.contains("socketMetric"))).toList());
     List<String> migrated = lines.stream().filter(l -> l.contains("schema migrated")).toList();
     assertEquals(2, migrated.size(), lines::toString);
     for (String line : migrated) {

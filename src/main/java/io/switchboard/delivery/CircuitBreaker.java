@@ -53,6 +53,11 @@ final class CircuitBreaker {
     }
   }
 
+  /** The probe came back without a verdict on the endpoint (a refusal before sending): the next request probes again. */
+  void probeAbandoned() {
+    probing = false;
+  }
+
   void succeeded() {
     state = State.CLOSED;
     consecutiveFailures = 0;

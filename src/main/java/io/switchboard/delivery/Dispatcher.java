@@ -100,12 +100,12 @@ final class Dispatcher {
     if (excess <= 0) {
       return;
     }
-    List<Long> ids = new ArrayList<>();
+    List<DeliveryJob> shed = new ArrayList<>();
     for (int i = 0; i < excess && !endpoint.held.isEmpty(); i++) {
-      ids.add(0, endpoint.held.pollLast().job().deliveryId());
+      shed.add(0, endpoint.held.pollLast().job());
     }
     endpoint.backlog = true;
-    releaseIds(ids, Instant.now(), "endpoint " + endpoint.name() + " has no room");
+    release(shed, Instant.now(), "endpoint " + endpoint.name() + " has no room");
   }
 
   /** The poll: due retries, a backlog, another instance's released work. */
@@ -143,6 +143,10 @@ final class Dispatcher {
             return;
           }
           List<DeliveryJob> jobs = reply.result().body().jobs();
+          if (endpoint.retired) { // replaced while the claim was out: hand the jobs back for its successor
+            release(jobs, Instant.now(), "endpoint " + endpoint.name() + " was replaced");
+            return;
+          }
           long now = System.nanoTime();
           jobs.forEach(job -> endpoint.held.add(endpoint.hold(job, now)));
           endpoint.backlog = jobs.size() == room;
@@ -158,7 +162,7 @@ final class Dispatcher {
     while (endpoint.canSend(now)) {
       Endpoint.Held held = endpoint.held.poll();
       if (endpoint.tooLate(held, now)) {
-        releaseIds(List.of(held.job().deliveryId()), Instant.now(), "its lease is too short for another attempt");
+        release(List.of(held.job()), Instant.now(), "its lease is too short for another attempt");
         endpoint.backlog = true;
         continue;
       }
@@ -169,7 +173,9 @@ final class Dispatcher {
       }
       start(endpoint, held.job());
     }
-    if (!endpoint.held.isEmpty() && endpoint.rate != null) {
+    // Only the rate can hold these jobs back now: a full concurrency or an open circuit wakes them otherwise.
+    if (!endpoint.held.isEmpty() && endpoint.rate != null && endpoint.inFlight < endpoint.maxConcurrency()
+        && endpoint.circuit.allowsRequest(now) && endpoint.rate.available(now) < 1) {
       wakeAfter(endpoint, endpoint.rate.nanosUntilNext(now));
     }
   }
@@ -204,6 +210,10 @@ final class Dispatcher {
       endpoint.circuit.succeeded();
     } else if (attempt.result() instanceof AttemptResult.Retryable) {
       endpointFailed(endpoint);
+    } else if (attempt.result() instanceof AttemptResult.Rejected r && r.status() != null) {
+      endpoint.circuit.succeeded(); // it answered (a 4xx about this delivery): the endpoint itself is up
+    } else {
+      endpoint.circuit.probeAbandoned(); // refused before any request: no verdict on the endpoint
     }
     if (finished.isEmpty()) {
       vertx.runOnContext(v -> {
@@ -250,18 +260,20 @@ final class Dispatcher {
   }
 
   private void release(Endpoint endpoint, Instant dueAt) {
-    List<Long> ids = endpoint.held.stream().map(held -> held.job().deliveryId()).toList();
+    List<DeliveryJob> jobs = endpoint.held.stream().map(Endpoint.Held::job).toList();
     endpoint.held.clear();
     endpoint.backlog = true;
-    releaseIds(ids, dueAt, "endpoint " + endpoint.name() + " stopped sending");
+    release(jobs, dueAt, "endpoint " + endpoint.name() + " stopped sending");
   }
 
-  private void releaseIds(List<Long> ids, Instant dueAt, String why) {
-    if (ids.isEmpty()) {
+  /** Each job is handed back only if its row is still this lease's (same attempt number). */
+  private void release(List<DeliveryJob> jobs, Instant dueAt, String why) {
+    if (jobs.isEmpty()) {
       return;
     }
-    vertx.eventBus().request(Bus.RELEASE_DELIVERIES, new ReleaseDeliveries(ids, dueAt))
+    vertx.eventBus().request(Bus.RELEASE_DELIVERIES, new ReleaseDeliveries(
+            jobs.stream().map(DeliveryJob::deliveryId).toList(), jobs.stream().map(DeliveryJob::attempt).toList(), dueAt))
         .onFailure(e -> LOG.warn("handing back {} deliveries ({}) failed; their lease expires instead: {}",
-            ids.size(), why, e.getMessage()));
+            jobs.size(), why, e.getMessage()));
   }
 }

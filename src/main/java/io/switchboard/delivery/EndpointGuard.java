@@ -19,10 +19,13 @@ final class EndpointGuard {
     InetAddress[] resolve(String host) throws UnknownHostException;
   }
 
-  /** Where a checked request may go: refused (and why), or to {@code address}; null means "resolve freely". */
-  record Verdict(String refusal, InetAddress address) {
+  /**
+   * Where a checked request may go: refused (and why), or to {@code address}; null means "resolve freely".
+   * {@code unresolved}: the refusal is a name that did not resolve now, which may pass later (a resolver outage).
+   */
+  record Verdict(String refusal, InetAddress address, boolean unresolved) {
     static Verdict refused(String why) {
-      return new Verdict(why, null);
+      return new Verdict(why, null, false);
     }
   }
 
@@ -66,7 +69,7 @@ final class EndpointGuard {
       return Verdict.refused("refused " + url + ": only https is allowed (set delivery.allowHttp: true to permit http)");
     }
     if (allowPrivateNetworks) {
-      return new Verdict(null, null);
+      return new Verdict(null, null, false);
     }
     String host = uri.getHost();
     if (host == null) {
@@ -81,7 +84,8 @@ final class EndpointGuard {
       addresses = resolver.resolve(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
     } catch (UnknownHostException e) {
       // Never left to the HTTP client: it would resolve the name its own way (a trailing dot, another answer).
-      return Verdict.refused("refused " + url + ": " + host + " does not resolve");
+      // Not sent now, but retried: the JDK says the same for a resolver timing out.
+      return new Verdict("refused " + url + ": " + host + " does not resolve", null, true);
     }
     for (InetAddress address : addresses) {
       if (isInternal(address)) {
@@ -89,8 +93,8 @@ final class EndpointGuard {
             + address.getHostAddress() + " (set delivery.allowPrivateNetworks: true to permit it)");
       }
     }
-    return addresses.length == 0 ? Verdict.refused("refused " + url + ": " + host + " does not resolve")
-        : new Verdict(null, addresses[0]);
+    return addresses.length == 0 ? new Verdict("refused " + url + ": " + host + " does not resolve", null, true)
+        : new Verdict(null, addresses[0], false);
   }
 
   static boolean isInternal(InetAddress address) {

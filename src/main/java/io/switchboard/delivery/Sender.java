@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -78,9 +79,12 @@ final class Sender {
   /** One POST with the Standard Webhooks headers; shared by deliveries and the operator's test send. */
   Future<Answer> signedPost(String url, Duration timeout, Map<String, String> headers, WebhookSigner signer,
       String messageId, byte[] body) {
-    return verdict(url).compose(verdict -> {
+    // One deadline for the whole attempt, the name's resolution included.
+    long deadline = System.nanoTime() + timeout.toNanos();
+    return verdict(url).timeout(timeout.toMillis(), TimeUnit.MILLISECONDS).compose(verdict -> {
       if (verdict.refusal() != null) {
-        return Future.failedFuture(new Refused(verdict.refusal()));
+        return Future.failedFuture(verdict.unresolved() ? new java.net.UnknownHostException(verdict.refusal())
+            : new Refused(verdict.refusal()));
       }
       long timestamp = Instant.now().getEpochSecond();
       RequestOptions options = options(url, verdict)
@@ -90,7 +94,8 @@ final class Sender {
           .putHeader("webhook-timestamp", Long.toString(timestamp))
           .putHeader("webhook-signature", signer.sign(messageId, timestamp, body));
       headers.forEach(options::putHeader);
-      return exchange(options, Buffer.buffer(body), timeout);
+      return exchange(options, Buffer.buffer(body), Duration.ofNanos(Math.max(1, deadline - System.nanoTime())),
+          timeout);
     });
   }
 
@@ -118,9 +123,9 @@ final class Sender {
   }
 
   /** Sends and reads the answer under one deadline; the request is reset when it passes. */
-  private Future<Answer> exchange(RequestOptions options, Buffer body, Duration timeout) {
+  private Future<Answer> exchange(RequestOptions options, Buffer body, Duration left, Duration timeout) {
     Promise<Answer> answer = Promise.promise();
-    long deadline = vertx.setTimer(timeout.toMillis(), id -> answer.tryFail(
+    long deadline = vertx.setTimer(Math.max(1, left.toMillis()), id -> answer.tryFail(
         new TimeoutException("no complete answer within " + timeout.toMillis() + " ms")));
     client.request(options).onSuccess(request -> {
       answer.future().onFailure(e -> request.reset());

@@ -48,6 +48,8 @@ final class DeliverySql {
   /**
    * A whole batch of attempts in one statement: each is logged and moves its delivery on (succeeded, failed, or
    * pending again at its retry time). Multi-row statements cost Postgres far less than a row per execution.
+   * A record that comes late (its lease ended and another attempt was claimed, or it finished) logs its attempt
+   * but moves nothing: only a success may still close a delivery another attempt has since leased.
    */
   static final String RECORD_ATTEMPTS = """
       WITH attempts AS (
@@ -65,13 +67,15 @@ final class DeliverySql {
           last_status_code = u.status_code,
           last_error = u.error,
           completed_at = CASE WHEN u.status = 'pending' THEN NULL ELSE now() END
-      FROM unnest($1::bigint[], $9::text[], $10::timestamptz[], $5::int[], $7::text[])
-        AS u(id, status, next_attempt_at, status_code, error)
-      WHERE d.id = u.id""";
+      FROM unnest($1::bigint[], $2::int[], $9::text[], $10::timestamptz[], $5::int[], $7::text[])
+        AS u(id, attempt, status, next_attempt_at, status_code, error)
+      WHERE d.id = u.id AND d.status = 'pending' AND (d.attempts = u.attempt OR u.status = 'succeeded')""";
 
+  /** Only rows still on the attempt that was leased: a late release must not undo another instance's claim. */
   static final String RELEASE_DELIVERIES = """
-      UPDATE deliveries SET next_attempt_at = $2, attempts = greatest(attempts - 1, 0)
-      WHERE id = ANY($1) AND status = 'pending'""";
+      UPDATE deliveries d SET next_attempt_at = $3, attempts = greatest(d.attempts - 1, 0)
+      FROM unnest($1::bigint[], $2::int[]) AS r(id, attempt)
+      WHERE d.id = r.id AND d.attempts = r.attempt AND d.status = 'pending'""";
 
   static final String COUNT_PENDING = "SELECT count(*) FROM deliveries WHERE status = 'pending'";
 
@@ -79,7 +83,8 @@ final class DeliverySql {
 
   static Future<Void> releaseDeliveries(SqlClient client, ReleaseDeliveries release) {
     return client.preparedQuery(RELEASE_DELIVERIES)
-        .execute(Tuple.of(release.deliveryIds().toArray(Long[]::new), release.dueAt().atOffset(ZoneOffset.UTC)))
+        .execute(Tuple.tuple().addArrayOfLong(release.deliveryIds().toArray(Long[]::new))
+            .addArrayOfInteger(release.attempts().toArray(Integer[]::new)).addOffsetDateTime(release.dueAt().atOffset(ZoneOffset.UTC)))
         .mapEmpty();
   }
 

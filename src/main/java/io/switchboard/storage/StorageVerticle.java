@@ -22,6 +22,7 @@ public final class StorageVerticle extends VerticleBase {
   private final Meters meters;
   private PostgresServer server;
   private StorageWatch watch;
+  private long watchTimer = -1;
 
   public StorageVerticle(SwitchboardConfig.Storage config, List<SwitchboardConfig.Subscription> configured,
       Meters meters) {
@@ -46,7 +47,7 @@ public final class StorageVerticle extends VerticleBase {
   private void watch() {
     watch = new StorageWatch(vertx, server, Pools.durable(vertx, server.connectOptions(), 1, "watch"),
         config.maxDowntime());
-    vertx.setPeriodic(1000, id -> watch.check());
+    watchTimer = vertx.setPeriodic(1000, id -> watch.check());
     vertx.eventBus().<Void>consumer(Bus.STORAGE_LIVENESS, m -> {
       String notLive = watch.notLive();
       if (notLive == null) {
@@ -69,6 +70,8 @@ public final class StorageVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    // The watch first: a server stopped below must not look dead to it and be started again.
+    vertx.cancelTimer(watchTimer);
     Future<Void> watched = watch == null ? Future.succeededFuture() : watch.close();
     return watched.transform(v -> server == null
         ? Future.succeededFuture()

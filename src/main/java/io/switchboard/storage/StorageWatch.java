@@ -22,6 +22,8 @@ final class StorageWatch {
   private final Duration maxDowntime;
   private long downSinceNanos = -1;
   private boolean restarting;
+  private boolean closing;
+  private Future<Void> restart = Future.succeededFuture();
 
   StorageWatch(Vertx vertx, PostgresServer server, Pool pool, Duration maxDowntime) {
     this.vertx = vertx;
@@ -31,6 +33,9 @@ final class StorageWatch {
   }
 
   void check() {
+    if (closing) {
+      return;
+    }
     if (server.isEmbedded() && !restarting && server.embeddedDied()) {
       restart();
     }
@@ -52,7 +57,7 @@ final class StorageWatch {
     restarting = true;
     LOG.error("embedded postgres is gone (killed or crashed); starting it again on the same data directory");
     // Starting postgres blocks (and replays its WAL): a worker thread.
-    vertx.executeBlocking(() -> {
+    restart = vertx.<Void>executeBlocking(() -> {
       server.restartEmbedded();
       return null;
     }).onComplete(done -> {
@@ -75,7 +80,9 @@ final class StorageWatch {
         : "postgres unreachable for " + down.toSeconds() + " s, longer than storage.maxDowntime (" + maxDowntime + ")";
   }
 
+  /** Stops watching; completes once a restart under way (if any) is done, so the server it started is closed too. */
   Future<Void> close() {
-    return Pools.close(pool);
+    closing = true;
+    return restart.transform(v -> Pools.close(pool));
   }
 }

@@ -46,8 +46,8 @@ final class SubscriptionsVerticle extends VerticleBase {
         .onSuccess(v -> LOG.info("config file subscriptions applied count={}", m.body().subscriptions().size()))
         .onFailure(e -> LOG.warn("applying the config file's subscriptions failed; keeping the stored set: {}",
             e.getMessage())));
-    bus.<Void>consumer(Bus.LIST_SUBSCRIPTIONS,
-        m -> Replies.answer(m, v -> SubscriptionSql.allSubscriptions(pool).map(SubscriptionSet::new)));
+    // The set last published, not a fresh read: a reply must never be older than a change notice sent before it.
+    bus.<Void>consumer(Bus.LIST_SUBSCRIPTIONS, m -> m.reply(new SubscriptionSet(published)));
     bus.<Lookup>consumer(Bus.GET_SUBSCRIPTION,
         m -> Replies.answer(m, q -> SubscriptionSql.subscriptionById(pool, q.number())));
     bus.<SaveSubscription>consumer(Bus.SAVE_SUBSCRIPTION, m -> Replies.answer(m, this::save));

@@ -148,7 +148,7 @@ class HostileSubscribersTest {
     io.switchboard.support.ManagementClient api = new io.switchboard.support.ManagementClient(TestRouter.start(vertx, tree));
     JsonObject answer = io.switchboard.support.ManagementClient.data(
         api.post("/api/webhook/test", new JsonObject().put("url", url)));
-    assertTrue(answer.getString("error").startsWith("refused"), answer.encode());
+    assertTrue(answer.getString("error").contains("refused http://localhost."), answer.encode());
     assertEquals(0, healthy.received.size());
   }
 }
