@@ -51,6 +51,44 @@ class CircuitAndRateTest {
   }
 
   @Test
+  @DisplayName("a probe that ends without a verdict (refused before sending) lets the next request probe")
+  void abandonedProbe() {
+    CircuitBreaker breaker = new CircuitBreaker(1, Duration.ofSeconds(1), Duration.ofSeconds(4));
+    assertTrue(breaker.failed(0));
+    assertTrue(breaker.allowsRequest(SECOND));
+    breaker.started();
+    assertFalse(breaker.allowsRequest(SECOND));
+    breaker.probeAbandoned();
+    assertTrue(breaker.allowsRequest(SECOND), "not shut for good");
+  }
+
+  @Test
+  @DisplayName("a half-open probe answered 4xx closes the circuit: the endpoint answered, later deliveries flow")
+  void probeAnswered4xx(Vertx vertx) {
+    TestPostgres.reset();
+    CallbackServer callbacks = new CallbackServer(vertx).start();
+    java.util.concurrent.atomic.AtomicInteger phase = new java.util.concurrent.atomic.AtomicInteger();
+    callbacks.script(r -> switch (phase.get()) {
+      case 0 -> new Answer(503, null, 0);
+      case 1 -> new Answer(400, null, 0);
+      default -> Answer.ok();
+    });
+    JsonObject tree = TestRouter.baseConfig();
+    tree.getJsonObject("delivery").put("circuitThreshold", 1).put("circuitCooldown", "500ms").put("schedule", "10m");
+    tree.getJsonArray("subscriptions").add(TestRouter.subscription("crm", callbacks.url("/crm"), "*").put("maxConcurrency", 1));
+    TestRouter router = TestRouter.start(vertx, tree);
+
+    router.postMeta(io.switchboard.support.Fixtures.unique("meta-text-01.json", "open"));
+    io.switchboard.support.Await.until("the circuit opened", java.time.Duration.ofSeconds(10), () -> callbacks.received.size() == 1);
+    phase.set(1);
+    router.postMeta(io.switchboard.support.Fixtures.unique("meta-text-01.json", "probe"));
+    io.switchboard.support.Await.until("the probe was answered 400", java.time.Duration.ofSeconds(20), () -> callbacks.received.size() == 2);
+    phase.set(2);
+    router.postMeta(io.switchboard.support.Fixtures.unique("meta-text-01.json", "after"));
+    io.switchboard.support.Await.until("a later delivery goes through", java.time.Duration.ofSeconds(10), () -> callbacks.accepted.size() == 1);
+  }
+
+  @Test
   @DisplayName("the rate limiter allows one second's burst, then paces evenly")
   void rateLimiter() {
     RateLimiter limiter = new RateLimiter(120, 0);
