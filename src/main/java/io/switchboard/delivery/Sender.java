@@ -125,7 +125,8 @@ final class Sender {
   /** Sends and reads the answer under one deadline; the request is reset when it passes. */
   private Future<Answer> exchange(RequestOptions options, Buffer body, Duration left, Duration timeout) {
     Promise<Answer> answer = Promise.promise();
-    long deadline = vertx.setTimer(Math.max(1, left.toMillis()), id -> answer.tryFail(
+    long leftMillis = Math.max(1, (left.toNanos() + 999_999) / 1_000_000); // rounded up: never short of the timeout
+    long deadline = vertx.setTimer(leftMillis, id -> answer.tryFail(
         new TimeoutException("no complete answer within " + timeout.toMillis() + " ms")));
     client.request(options).onSuccess(request -> {
       answer.future().onFailure(e -> request.reset());
