@@ -36,8 +36,13 @@ final class StorageWatch {
     if (closing) {
       return;
     }
-    if (server.isEmbedded() && !restarting && server.embeddedDied()) {
-      restart();
+    if (server.isEmbedded() && !restarting) {
+      // Reading postmaster.pid and asking the OS about its process is file I/O: off the event loop.
+      vertx.executeBlocking(server::embeddedDied).onSuccess(died -> {
+        if (died && !restarting && !closing) {
+          restart();
+        }
+      });
     }
     pool.query("SELECT 1").execute().timeout(2, TimeUnit.SECONDS).onComplete(done -> {
       if (done.succeeded()) {
