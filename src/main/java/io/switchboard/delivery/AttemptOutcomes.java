@@ -63,7 +63,8 @@ final class AttemptOutcomes {
 
   private static AttemptRecord record(FinishedAttempt attempt, Integer status, String error, Outcome outcome,
       Instant nextAttemptAt) {
-    return new AttemptRecord(attempt.job().deliveryId(), attempt.job().attempt(), attempt.startedAt(),
+    return new AttemptRecord(attempt.job().deliveryId(), attempt.job().messageId(), attempt.job().attempt(),
+        attempt.startedAt(),
         attempt.latencyMillis(), status, attempt.responseBody(), error, outcome, nextAttemptAt);
   }
 }

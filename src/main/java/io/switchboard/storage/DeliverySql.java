@@ -67,9 +67,10 @@ final class DeliverySql {
           last_status_code = u.status_code,
           last_error = u.error,
           completed_at = CASE WHEN u.status = 'pending' THEN NULL ELSE now() END
-      FROM unnest($1::bigint[], $2::int[], $9::text[], $10::timestamptz[], $5::int[], $7::text[])
-        AS u(id, attempt, status, next_attempt_at, status_code, error)
-      WHERE d.id = u.id AND d.status = 'pending' AND (d.attempts = u.attempt OR u.status = 'succeeded')""";
+      FROM unnest($1::bigint[], $2::int[], $9::text[], $10::timestamptz[], $5::int[], $7::text[], $11::text[])
+        AS u(id, attempt, status, next_attempt_at, status_code, error, message_id)
+      WHERE d.id = u.id AND d.message_id = u.message_id AND d.status = 'pending'
+        AND (d.attempts = u.attempt OR u.status = 'succeeded')""";
 
   /** Only rows still on the attempt that was leased: a late release must not undo another instance's claim. */
   static final String RELEASE_DELIVERIES = """
@@ -124,6 +125,7 @@ final class DeliverySql {
     String[] outcomes = new String[size];
     String[] statuses = new String[size];
     OffsetDateTime[] nextAttemptAt = new OffsetDateTime[size];
+    String[] messageIds = new String[size];
     for (int i = 0; i < size; i++) {
       AttemptRecord a = attempts.get(i);
       ids[i] = a.deliveryId();
@@ -142,10 +144,12 @@ final class DeliverySql {
         case EXPIRED -> "expired";
       };
       nextAttemptAt[i] = a.nextAttemptAt() == null ? null : a.nextAttemptAt().atOffset(ZoneOffset.UTC);
+      messageIds[i] = a.messageId();
     }
     Tuple columns = Tuple.tuple().addArrayOfLong(ids).addArrayOfInteger(numbers).addArrayOfOffsetDateTime(startedAt)
         .addArrayOfLong(latencies).addArrayOfInteger(statusCodes).addArrayOfString(bodies).addArrayOfString(errors)
-        .addArrayOfString(outcomes).addArrayOfString(statuses).addArrayOfOffsetDateTime(nextAttemptAt);
+        .addArrayOfString(outcomes).addArrayOfString(statuses).addArrayOfOffsetDateTime(nextAttemptAt)
+        .addArrayOfString(messageIds);
     return client.preparedQuery(RECORD_ATTEMPTS).execute(columns).map(v -> Collections.nCopies(size, null));
   }
 }
