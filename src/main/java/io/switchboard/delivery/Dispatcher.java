@@ -159,11 +159,11 @@ final class Dispatcher {
 
   private void send(Endpoint endpoint) {
     long now = System.nanoTime();
+    List<DeliveryJob> tooLate = new ArrayList<>();
     while (endpoint.canSend(now)) {
       Endpoint.Held held = endpoint.held.poll();
       if (endpoint.tooLate(held, now)) {
-        release(List.of(held.job()), Instant.now(), "its lease is too short for another attempt");
-        endpoint.backlog = true;
+        tooLate.add(held.job());
         continue;
       }
       if (endpoint.expired(held.job(), Instant.now())) {
@@ -172,6 +172,10 @@ final class Dispatcher {
         continue;
       }
       start(endpoint, held.job());
+    }
+    if (!tooLate.isEmpty()) {
+      endpoint.backlog = true;
+      release(tooLate, Instant.now(), "their lease is too short for another attempt");
     }
     // Only the rate can hold these jobs back now: a full concurrency or an open circuit wakes them otherwise.
     if (!endpoint.held.isEmpty() && endpoint.rate != null && endpoint.inFlight < endpoint.maxConcurrency()

@@ -95,9 +95,14 @@ final class PipelineWritesVerticle extends VerticleBase {
       stored.add(eventCommits.submit(webhook)
           .recover(e -> Pools.refusedForGood(e) ? refuse(webhook.classified().inboundId(), e) : Future.failedFuture(e)));
     }
-    Future.join(stored).onFailure(e -> LOG.warn("events of {} of {} webhooks not stored from inboundId={}; the"
-        + " recovery sweep retries them: {}", stored.stream().filter(Future::failed).count(), stored.size(),
-        request.webhooks().get(0).classified().inboundId(), e.getMessage()));
+    warnIfAnyFailed(stored, "webhooks' events not stored from inboundId="
+        + request.webhooks().get(0).classified().inboundId() + "; the recovery sweep retries them");
+  }
+
+  /** One line for a message's worth of writes, however many of them failed. */
+  private static void warnIfAnyFailed(List<Future<?>> writes, String what) {
+    Future.join(writes).onFailure(e -> LOG.warn("{} of {} {}: {}", writes.stream().filter(Future::failed).count(),
+        writes.size(), what, e.getMessage()));
   }
 
   /**
@@ -121,9 +126,8 @@ final class PipelineWritesVerticle extends VerticleBase {
   private void record(AttemptRecords records) {
     List<Future<?>> recorded = new ArrayList<>(records.attempts().size());
     records.attempts().forEach(a -> recorded.add(attemptCommits.submit(a)));
-    Future.join(recorded).onFailure(e -> LOG.warn("{} of {} attempts not recorded from deliveryId={}; their"
-        + " deliveries are sent again when the lease ends: {}", recorded.stream().filter(Future::failed).count(),
-        recorded.size(), records.attempts().get(0).deliveryId(), e.getMessage()));
+    warnIfAnyFailed(recorded, "attempts not recorded from deliveryId=" + records.attempts().get(0).deliveryId()
+        + "; their deliveries are sent again when the lease ends");
   }
 
   @Override

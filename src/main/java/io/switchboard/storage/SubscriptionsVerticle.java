@@ -84,18 +84,21 @@ final class SubscriptionsVerticle extends VerticleBase {
    */
   private Future<Void> publish() {
     return SubscriptionSql.allSubscriptions(pool).map(all -> {
-      published = all;
-      vertx.eventBus().publish(Bus.SUBSCRIPTIONS_CHANGED, new SubscriptionSet(all));
+      announce(all);
       return null;
     });
+  }
+
+  private void announce(List<StoredSubscription> all) {
+    published = all;
+    vertx.eventBus().publish(Bus.SUBSCRIPTIONS_CHANGED, new SubscriptionSet(all));
   }
 
   private void publishIfChanged() {
     SubscriptionSql.allSubscriptions(pool).onSuccess(all -> {
       if (!all.equals(published)) {
         LOG.info("subscriptions changed in storage (another instance); publishing count={}", all.size());
-        published = all;
-        vertx.eventBus().publish(Bus.SUBSCRIPTIONS_CHANGED, new SubscriptionSet(all));
+        announce(all);
       }
     });
   }
