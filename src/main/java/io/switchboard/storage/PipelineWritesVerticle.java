@@ -18,6 +18,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
 final class PipelineWritesVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(PipelineWritesVerticle.class);
+  private static final int HEADLESS_PER_SWEEP = 1000;
 
   private final PgConnectOptions options;
   private final SwitchboardConfig.Storage config;
@@ -37,6 +39,10 @@ final class PipelineWritesVerticle extends VerticleBase {
   private Pool pool;
   private GroupCommit<PlannedWebhook, EventSql.Stored> eventCommits;
   private GroupCommit<AttemptRecord, Void> attemptCommits;
+  /** Ordered heads are leased once the start-up sweep has classified what an earlier run left (docs/ordering.md). */
+  private boolean leasingHeads;
+  private boolean waking;
+  private long wakeTimer = -1;
 
   PipelineWritesVerticle(PgConnectOptions options, SwitchboardConfig.Storage config, Meters meters) {
     this.options = options;
@@ -54,8 +60,13 @@ final class PipelineWritesVerticle extends VerticleBase {
     eventCommits = new GroupCommit<>(batch, 1, Pools::refusedData, size -> meters.storageBatch("events", size),
         this::writeEvents);
     attemptCommits = new GroupCommit<>(batch, 2, Pools::refusedData, size -> meters.storageBatch("attempts", size),
-        rows -> DeliverySql.recordAttempts(pool, rows));
+        this::writeAttempts);
     EventBus bus = vertx.eventBus();
+    bus.<Void>consumer(Bus.RECOVERY_CAUGHT_UP, m -> {
+      leasingHeads = true;
+      wakeHeadless();
+    });
+    wakeTimer = vertx.setPeriodic(config.recoveryInterval().toMillis(), id -> wakeHeadless());
     bus.<StoreEvents>consumer(Bus.STORE_EVENTS, m -> store(m.body()));
     bus.<AttemptRecords>consumer(Bus.RECORD_ATTEMPTS, m -> record(m.body()));
     bus.<ClaimDeliveries>consumer(Bus.CLAIM_DELIVERIES,
@@ -66,16 +77,58 @@ final class PipelineWritesVerticle extends VerticleBase {
 
   /** Commits one group and hands it on: its new deliveries to dispatch, its outcomes to whoever waits for them. */
   private Future<List<EventSql.Stored>> writeEvents(List<PlannedWebhook> rows) {
-    return pool.withTransaction(c -> EventSql.storeEvents(c, rows)).onSuccess(stored -> {
-      List<DeliveryJob> leased = new ArrayList<>();
-      stored.forEach(s -> leased.addAll(s.jobs()));
-      logDuplicates(stored);
+    boolean leaseHeads = leasingHeads;
+    return pool.withTransaction(c -> EventSql.storeEvents(c, rows, leaseHeads)).map(group -> {
+      List<DeliveryJob> leased = new ArrayList<>(group.heads());
+      group.perRequest().forEach(s -> leased.addAll(s.jobs()));
+      logDuplicates(group.perRequest());
+      group.supersededFor().forEach(name -> meters.delivery(name, "superseded"));
       if (!leased.isEmpty()) {
         vertx.eventBus().send(Bus.DELIVERIES_LEASED, new DeliveryBatch(leased));
       }
       vertx.eventBus().publish(Bus.OUTCOMES_RECORDED,
           new OutcomesRecorded(rows.stream().map(r -> r.classified().inboundId()).toList()));
+      return group.perRequest();
     });
+  }
+
+  /**
+   * Logs a batch of attempts; where one ended the head of an ordered sequence, the next head is leased and goes
+   * to dispatch. Should that second step fail, the sequence is headless until {@link #wakeHeadless} finds it.
+   */
+  private Future<List<Void>> writeAttempts(List<AttemptRecord> rows) {
+    return DeliverySql.recordAttempts(pool, rows).compose(ended -> {
+      if (ended.isEmpty() || !leasingHeads) {
+        return Future.succeededFuture(Collections.nCopies(rows.size(), null));
+      }
+      return pool.withTransaction(c -> OrderingSql.leaseNextHeads(c, ended))
+          .onSuccess(heads -> {
+            if (!heads.isEmpty()) {
+              vertx.eventBus().send(Bus.DELIVERIES_LEASED, new DeliveryBatch(heads));
+            }
+          })
+          .onFailure(e -> LOG.warn("leasing the next head of {} ordered sequence(s) failed; they wait for the next"
+              + " sweep of headless sequences: {}", ended.size(), e.getMessage()))
+          .otherwiseEmpty()
+          .map(v -> Collections.nCopies(rows.size(), null));
+    });
+  }
+
+  /** Sequences left with no head get their next row due now; the poll's claims take them. */
+  private void wakeHeadless() {
+    if (waking || !leasingHeads) {
+      return;
+    }
+    waking = true;
+    OrderingSql.wakeHeadless(pool, HEADLESS_PER_SWEEP)
+        .onSuccess(woken -> {
+          if (woken > 0) {
+            LOG.info("{} ordered sequence(s) had no head; their next deliveries are due now", woken);
+          }
+        })
+        .onFailure(e -> LOG.warn("sweep of headless ordered sequences failed; next try in {}: {}",
+            config.recoveryInterval(), e.getMessage()))
+        .onComplete(done -> waking = false);
   }
 
   /** One line per group, not per webhook: a provider retrying a whole backlog must not flood the log. */
@@ -132,6 +185,7 @@ final class PipelineWritesVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(wakeTimer);
     return Pools.close(pool);
   }
 }

@@ -10,6 +10,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -49,9 +50,27 @@ final class RecoveryVerticle extends VerticleBase {
     pool = Pools.durable(vertx, options, 2, "recovery");
     vertx.eventBus().<OutcomesRecorded>consumer(Bus.OUTCOMES_RECORDED, m -> outcomesRecorded(m.body()));
     // The first sweep waits for the whole pipeline: bodies re-sent before the parser listens would go nowhere.
-    vertx.eventBus().<Void>consumer(Bus.PIPELINE_DEPLOYED, m -> sweep());
+    vertx.eventBus().<Void>consumer(Bus.PIPELINE_DEPLOYED, m -> startUpSweep());
     timer = vertx.setPeriodic(config.recoveryInterval().toMillis(), id -> sweep());
     return Future.succeededFuture();
+  }
+
+  /**
+   * Classifies what an earlier run acknowledged and left, however recent, then tells ordered delivery it may go:
+   * a body received after this start must not overtake one received before it. It says so even if this sweep
+   * failed (Postgres down): holding every ordered subscription until Postgres is back would help no one, and the
+   * periodic sweep still finds those bodies.
+   */
+  private void startUpSweep() {
+    sweeping = true;
+    WebhookSql.unprocessedBeforeNow(pool, BATCH)
+        .timeout(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .compose(found -> recover(found.webhooks(), found.scanTo(), Duration.ZERO))
+        .onComplete(done -> {
+          sweeping = false;
+          vertx.eventBus().publish(Bus.RECOVERY_CAUGHT_UP, null);
+        })
+        .onFailure(e -> LOG.warn("start-up recovery sweep failed; the periodic sweep retries: {}", e.getMessage()));
   }
 
   private void sweep() {
@@ -61,7 +80,7 @@ final class RecoveryVerticle extends VerticleBase {
     sweeping = true;
     WebhookSql.unprocessedWebhooks(pool, config.recoveryGrace(), BATCH)
         .timeout(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .compose(found -> recover(found.webhooks(), found.scanTo()))
+        .compose(found -> recover(found.webhooks(), found.scanTo(), config.recoveryGrace()))
         .onComplete(done -> sweeping = false)
         .onFailure(e -> {
           if (!stopping) { // a sweep cut off by the pool closing at shutdown is not a failure
@@ -75,7 +94,7 @@ final class RecoveryVerticle extends VerticleBase {
    * outage, an overload that outran classification): the next batch is read and sent at once, from just past
    * this one, instead of an interval later.
    */
-  private Future<Void> recover(List<WebhookReceived> webhooks, long scanTo) {
+  private Future<Void> recover(List<WebhookReceived> webhooks, long scanTo, Duration grace) {
     if (webhooks.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -87,9 +106,9 @@ final class RecoveryVerticle extends VerticleBase {
     }
     long last = webhooks.get(webhooks.size() - 1).inboundId();
     return stored
-        .compose(v -> WebhookSql.unprocessedAfter(pool, config.recoveryGrace(), BATCH, last, scanTo)
+        .compose(v -> WebhookSql.unprocessedAfter(pool, grace, BATCH, last, scanTo)
             .timeout(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS))
-        .compose(next -> recover(next, scanTo));
+        .compose(next -> recover(next, scanTo, grace));
   }
 
   /** Completes once every body of the batch has an outcome, or after a timeout: the drain goes on either way. */

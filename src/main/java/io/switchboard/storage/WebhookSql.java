@@ -163,6 +163,25 @@ final class WebhookSql {
         });
   }
 
+  /** The watermark, and the last id the sequence has handed out. */
+  static final String START_UP_BOUNDS = """
+      SELECT r.inbound_id,
+             (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM inbound_webhooks_id_seq) AS last_id
+      FROM recovery_watermark r""";
+
+  /**
+   * At start, every body acknowledged before now and never classified, however young: a crash's leftovers. The
+   * grace is for another instance's commits in flight, which this may classify too (harmless: storing events
+   * is idempotent). The watermark does not move: only the periodic sweep's grace makes that safe.
+   */
+  static Future<Recovered> unprocessedBeforeNow(SqlClient client, int limit) {
+    return client.query(START_UP_BOUNDS).execute().compose(rows -> {
+      Row bounds = rows.iterator().next();
+      long to = bounds.getLong("last_id");
+      return read(client, Duration.ZERO, limit, bounds.getLong("inbound_id"), to).map(webhooks -> new Recovered(webhooks, to));
+    });
+  }
+
   /**
    * The next unclassified bodies after {@code afterId}, for a sweep draining a backlog: it reads a window of
    * at most {@value #DRAIN_WINDOW_BATCHES} batches past the last one, so each read stays short however large
