@@ -42,6 +42,7 @@ final class PipelineWritesVerticle extends VerticleBase {
   /** Ordered heads are leased once the start-up sweep has classified what an earlier run left (docs/ordering.md). */
   private boolean leasingHeads;
   private boolean waking;
+  private boolean stopping;
   private long wakeTimer = -1;
 
   PipelineWritesVerticle(PgConnectOptions options, SwitchboardConfig.Storage config, Meters meters) {
@@ -126,8 +127,12 @@ final class PipelineWritesVerticle extends VerticleBase {
             LOG.info("{} ordered sequence(s) had no head; their next deliveries are due now", woken);
           }
         })
-        .onFailure(e -> LOG.warn("sweep of headless ordered sequences failed; next try in {}: {}",
-            config.recoveryInterval(), e.getMessage()))
+        .onFailure(e -> {
+          if (!stopping) { // cut off by the pool closing at shutdown: not a failure
+            LOG.warn("sweep of headless ordered sequences failed; next try in {}: {}", config.recoveryInterval(),
+                e.getMessage());
+          }
+        })
         .onComplete(done -> waking = false);
   }
 
@@ -185,6 +190,7 @@ final class PipelineWritesVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopping = true;
     vertx.cancelTimer(wakeTimer);
     return Pools.close(pool);
   }

@@ -10,11 +10,12 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,8 @@ final class RecoveryVerticle extends VerticleBase {
   private long timer = -1;
   private final Set<Long> awaited = new HashSet<>();
   private Promise<Void> batchDone;
+  /** What was received before is the start-up sweep's; what comes after, this instance's own pipeline's. */
+  private final Instant startedAt = Instant.now();
 
   RecoveryVerticle(PgConnectOptions options, SwitchboardConfig.Storage config) {
     this.options = options;
@@ -63,9 +66,11 @@ final class RecoveryVerticle extends VerticleBase {
    */
   private void startUpSweep() {
     sweeping = true;
-    WebhookSql.unprocessedBeforeNow(pool, BATCH)
+    Instant startedAt = this.startedAt;
+    WebhookSql.receivedBefore(pool, startedAt, BATCH)
         .timeout(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .compose(found -> recover(found.webhooks(), found.scanTo(), Duration.ZERO))
+        .compose(found -> recover(found.webhooks(),
+            last -> WebhookSql.receivedBefore(pool, startedAt, BATCH, last, found.scanTo())))
         .onComplete(done -> {
           sweeping = false;
           vertx.eventBus().publish(Bus.RECOVERY_CAUGHT_UP, null);
@@ -80,7 +85,8 @@ final class RecoveryVerticle extends VerticleBase {
     sweeping = true;
     WebhookSql.unprocessedWebhooks(pool, config.recoveryGrace(), BATCH)
         .timeout(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .compose(found -> recover(found.webhooks(), found.scanTo(), config.recoveryGrace()))
+        .compose(found -> recover(found.webhooks(),
+            last -> WebhookSql.unprocessedAfter(pool, config.recoveryGrace(), BATCH, last, found.scanTo())))
         .onComplete(done -> sweeping = false)
         .onFailure(e -> {
           if (!stopping) { // a sweep cut off by the pool closing at shutdown is not a failure
@@ -94,7 +100,7 @@ final class RecoveryVerticle extends VerticleBase {
    * outage, an overload that outran classification): the next batch is read and sent at once, from just past
    * this one, instead of an interval later.
    */
-  private Future<Void> recover(List<WebhookReceived> webhooks, long scanTo, Duration grace) {
+  private Future<Void> recover(List<WebhookReceived> webhooks, Function<Long, Future<List<WebhookReceived>>> after) {
     if (webhooks.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -106,9 +112,8 @@ final class RecoveryVerticle extends VerticleBase {
     }
     long last = webhooks.get(webhooks.size() - 1).inboundId();
     return stored
-        .compose(v -> WebhookSql.unprocessedAfter(pool, grace, BATCH, last, scanTo)
-            .timeout(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS))
-        .compose(next -> recover(next, scanTo, grace));
+        .compose(v -> after.apply(last).timeout(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS))
+        .compose(next -> recover(next, after));
   }
 
   /** Completes once every body of the batch has an outcome, or after a timeout: the drain goes on either way. */
