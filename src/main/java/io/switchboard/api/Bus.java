@@ -53,12 +53,6 @@ public final class Bus {
    * bodies it re-sends before the parser and delivery listen would go nowhere.
    */
   public static final String PIPELINE_DEPLOYED = "switchboard.pipeline.deployed";
-  /**
-   * {@code null}, published once the start-up sweep has classified every body acknowledged before this start (a
-   * crash's leftovers): ordered deliveries wait for it, so a body received later cannot overtake one recovered
-   * (recovery → pipeline writes).
-   */
-  public static final String RECOVERY_CAUGHT_UP = "switchboard.recovery.caught-up";
   /** {@code null} → {@code null} while Postgres has not been unreachable longer than storage.maxDowntime; fails 503 past it (liveness). */
   public static final String STORAGE_LIVENESS = "switchboard.storage.liveness";
   /** {@code null} → {@code null} once a trivial query succeeds (readiness). */

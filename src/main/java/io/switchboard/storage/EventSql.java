@@ -85,19 +85,19 @@ final class EventSql {
   record Stored(long inboundId, List<DeliveryJob> jobs, List<String> duplicates) {}
 
   /**
-   * What a group's commit made: per webhook, its leased deliveries and duplicates; the heads of ordered sequences
-   * it leased (its own rows or older ones); and, per superseded status, its subscription's name.
+   * What a group's commit made: per webhook, its leased deliveries and duplicates; the ordered sequences it added
+   * to (each may need its next head leased); and, per superseded status, its subscription's name.
    */
-  record StoredGroup(List<Stored> perRequest, List<DeliveryJob> heads, List<String> supersededFor) {}
+  record StoredGroup(List<Stored> perRequest, List<OrderingSql.Sequence> sequences, List<String> supersededFor) {}
 
   /** The deliveries a group inserted: the leased ones by (subscription, message id), the sequences it added to. */
   private record Inserted(Map<String, Long> leased, List<OrderingSql.Sequence> sequences, List<String> supersededFor) {}
 
   /**
-   * Stores a group in the caller's transaction. {@code leaseHeads}: lease the next head of every sequence it added
-   * to that has none; false while ordered sending waits for the start-up sweep.
+   * Stores a group in the caller's transaction. Its ordered deliveries wait: their heads are leased once the group
+   * is committed and every body before it classified (docs/ordering.md).
    */
-  static Future<StoredGroup> storeEvents(SqlConnection connection, List<PlannedWebhook> requests, boolean leaseHeads) {
+  static Future<StoredGroup> storeEvents(SqlConnection connection, List<PlannedWebhook> requests) {
     List<NormalizedEvent> events = new ArrayList<>();
     List<PlannedDelivery> planned = new ArrayList<>();
     List<Long> inboundIds = new ArrayList<>();
@@ -114,13 +114,10 @@ final class EventSql {
       List<List<String>> duplicates = duplicates(requests, inserted);
       return superseded(connection, planned)
           .compose(superseded -> insertDeliveries(connection, planned, inboundIds, superseded))
-          .compose(created -> (leaseHeads
-              ? OrderingSql.leaseNextHeads(connection, created.sequences())
-              : Future.succeededFuture(List.<DeliveryJob>of()))
-              .compose(heads -> connection.preparedQuery(WebhookSql.RECORD_OUTCOMES)
-                  .execute(processedColumns(requests, duplicates))
-                  .map(v -> new StoredGroup(stored(requests, created.leased(), duplicates), heads,
-                      created.supersededFor()))));
+          .compose(created -> connection.preparedQuery(WebhookSql.RECORD_OUTCOMES)
+              .execute(processedColumns(requests, duplicates))
+              .map(v -> new StoredGroup(stored(requests, created.leased(), duplicates), created.sequences(),
+                  created.supersededFor())));
     });
   }
 

@@ -59,10 +59,8 @@ final class RecoveryVerticle extends VerticleBase {
   }
 
   /**
-   * Classifies what an earlier run acknowledged and left, however recent, then tells ordered delivery it may go:
-   * a body received after this start must not overtake one received before it. It says so even if this sweep
-   * failed (Postgres down): holding every ordered subscription until Postgres is back would help no one, and the
-   * periodic sweep still finds those bodies.
+   * Classifies at once what an earlier run acknowledged and left, however recent, instead of a grace later:
+   * ordered delivery waits for those bodies (they were received before anything this run receives).
    */
   private void startUpSweep() {
     sweeping = true;
@@ -71,10 +69,7 @@ final class RecoveryVerticle extends VerticleBase {
         .timeout(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .compose(found -> recover(found.webhooks(),
             last -> WebhookSql.receivedBefore(pool, startedAt, BATCH, last, found.scanTo())))
-        .onComplete(done -> {
-          sweeping = false;
-          vertx.eventBus().publish(Bus.RECOVERY_CAUGHT_UP, null);
-        })
+        .onComplete(done -> sweeping = false)
         .onFailure(e -> LOG.warn("start-up recovery sweep failed; the periodic sweep retries: {}", e.getMessage()));
   }
 

@@ -50,7 +50,7 @@ class OrderingLoadTest {
   private static final String SUBSCRIPTION = """
       subscriptions:
         - { name: ordered, url: "%s", events: ["message.received"], secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw,
-            ordering: contact, timeout: 1s, maxConcurrency: 32,
+            ordering: contact, timeout: 2s, maxConcurrency: 32,
             schedule: [100ms, 100ms, 100ms, 100ms, 100ms, 100ms, 100ms, 100ms, 100ms, 100ms, 100ms, 100ms] }
       delivery: { allowHttp: true, allowPrivateNetworks: true, pollInterval: 100ms, jitter: 0, circuitThreshold: 1000 }
       """;
@@ -81,6 +81,8 @@ class OrderingLoadTest {
 
     Await.result(poster.postAll(null), Duration.ofSeconds(120));
     awaitInOrder(callbacks);
+    System.out.println("attempt errors: " + TestPostgres.queryString(
+        "SELECT string_agg(coalesce(error, 'none') || '=' || n, '; ') FROM (SELECT error, count(*) AS n FROM delivery_attempts GROUP BY error) e"));
   }
 
   @Test
@@ -163,7 +165,7 @@ class OrderingLoadTest {
       assertEquals(inOrder, List.copyOf(tried.get(contact)), "contact " + contact + " tried in order");
     }
     long duplicates = callbacks.accepted.size() - CONTACTS * MESSAGES;
-    System.out.printf("ordered load: %d messages accepted in order, %d requests, %d duplicates after a crash%n",
+    System.out.printf("ordered load: %d messages accepted in order, %d requests, %d accepted twice (a crash, or a timeout on a busy machine)%n",
         CONTACTS * MESSAGES, callbacks.received.size(), duplicates);
   }
 
