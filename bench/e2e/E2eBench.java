@@ -37,6 +37,8 @@ import javax.crypto.spec.SecretKeySpec;
  *   bare        a WebClient POSTs to the receiver at concurrency 10: warm-up, then measured;
  *   sat-1/sat-4 one / four normalized subscriptions; wrk (2 threads, 32 connections, distinct message ids)
  *               warms up, then a measured wrk run; events/s from its first post to the last callback;
+ *   ordered     sat-1 twice over 200 contacts: an unordered subscription, then one with ordering: contact;
+ *               ordered ÷ unordered deliveries/s (issue 17: at least 0.5);
  *   fixed       one subscription, a fixed rate for a warm-up and a measured window; latency per webhook from
  *               its intended send time to its callback (no coordinated omission), intake p99;
  *   fixed-503   the same beside a second subscription whose endpoint answers 503 throughout.
@@ -82,7 +84,7 @@ public final class E2eBench {
 
     double bare = bare(vertx);
     System.out.printf("bare Vert.x client, concurrency 10: %,.0f requests/s%n", bare);
-    List<String> phases = List.of(System.getenv().getOrDefault("PHASES", "sat-1,sat-4,fixed,fixed-503").split(","));
+    List<String> phases = List.of(System.getenv().getOrDefault("PHASES", "sat-1,sat-4,ordered,fixed,fixed-503").split(","));
     List<String> report = new ArrayList<>();
     report.add(String.format("| bare Vert.x client (concurrency 10) | %,.0f req/s | 1.00x |", bare));
     if (phases.contains("sat-1")) {
@@ -90,6 +92,14 @@ public final class E2eBench {
     }
     if (phases.contains("sat-4")) {
       report.add(saturation(4, bare));
+    }
+    if (phases.contains("ordered")) {
+      Saturation unordered = saturation("unordered-200", 1, bare, false, ORDERED_CONTACTS);
+      Saturation ordered = saturation("ordered-200", 1, bare, true, ORDERED_CONTACTS);
+      report.add(unordered.line());
+      report.add(ordered.line());
+      report.add(String.format("| ordered ÷ unordered, %d contacts | %,.0f ÷ %,.0f deliveries/s | **%.2fx** |",
+          ORDERED_CONTACTS, ordered.perSecond(), unordered.perSecond(), ordered.perSecond() / unordered.perSecond()));
     }
     String fixed = phases.contains("fixed") ? fixed(vertx, rate, fixedSeconds, false) : "";
     String failing = phases.contains("fixed-503") ? fixed(vertx, rate, fixedSeconds, true) : "";
@@ -165,17 +175,27 @@ public final class E2eBench {
         });
   }
 
+  static final int ORDERED_CONTACTS = 200;
+
+  /** One saturation run's report line and its deliveries per second. */
+  record Saturation(String line, double perSecond) {}
+
   static String saturation(int subscribers, double bare) throws Exception {
-    String name = "sat-" + subscribers;
-    Router router = Router.start(name, subscribers, false);
+    return saturation("sat-" + subscribers, subscribers, bare, false, 0).line();
+  }
+
+  /** {@code contacts} > 0: the webhooks take turns among that many customers; {@code ordered}: ordering: contact. */
+  static Saturation saturation(String name, int subscribers, double bare, boolean ordered, int contacts)
+      throws Exception {
+    Router router = Router.start(name, subscribers, false, ordered);
     log(name + ": wrk warm-up " + warmup + " s");
-    wrk(name + "-warmup", warmup);
+    wrk(name + "-warmup", warmup, contacts);
     router.awaitDrained();
     arrivals.clear();
     duplicates.set(0);
     log(name + ": wrk measured " + measure + " s");
     long start = System.nanoTime();
-    Map<String, String> result = wrk(name, measure);
+    Map<String, String> result = wrk(name, measure, contacts);
     long accepted = Long.parseLong(result.get("requests")) - Long.parseLong(result.get("non2xx"));
     long expected = accepted * subscribers;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -186,18 +206,20 @@ public final class E2eBench {
     double seconds = (last - start) / 1e9;
     double delivered = arrivals.size() / seconds;
     String memory = router.stop();
-    String line = String.format("| %d subscriber%s: %,d webhooks accepted (intake %s req/s, p99 %s ms), %,d of %,d"
+    String what = contacts == 0 ? subscribers + " subscriber" + (subscribers == 1 ? "" : "s")
+        : (ordered ? "1 subscriber, ordering: contact" : "1 subscriber, unordered") + ", " + contacts + " contacts";
+    String line = String.format("| %s: %,d webhooks accepted (intake %s req/s, p99 %s ms), %,d of %,d"
             + " deliveries received (%d duplicates; wrk does not count the requests in flight when it stops) in %.1f s | %,.0f deliveries/s | %.2fx | %s",
-        subscribers, subscribers == 1 ? "" : "s", accepted, result.get("rps"), result.get("p99_ms"), arrivals.size(),
+        what, accepted, result.get("rps"), result.get("p99_ms"), arrivals.size(),
         expected, duplicates.get(), seconds, delivered, delivered / bare, memory);
     log(line);
-    return line;
+    return new Saturation(line, delivered);
   }
 
   /** Open loop at a fixed rate: webhook i is due at start + i/rate; its callback's latency counts from then. */
   static String fixed(Vertx vertx, int rate, int seconds, boolean withFailing) throws Exception {
     String name = withFailing ? "fixed-503" : "fixed";
-    Router router = Router.start(name, 1, withFailing);
+    Router router = Router.start(name, 1, withFailing, false);
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(32));
     String template = Files.readString(root.resolve("bench/payload.json"));
@@ -287,7 +309,7 @@ public final class E2eBench {
     return new OpenLoop(accepted.get(), intended, intake);
   }
 
-  static Map<String, String> wrk(String run, int seconds) throws Exception {
+  static Map<String, String> wrk(String run, int seconds, int contacts) throws Exception {
     Path out = work.resolve(run + ".wrk.txt");
     ProcessBuilder pb = new ProcessBuilder("wrk", "-t2", "-c32", "-d" + seconds + "s", "--timeout", "10s",
         "-s", root.resolve("bench/load/post.lua").toString(), "http://127.0.0.1:" + routerPort + "/webhooks/meta")
@@ -296,6 +318,7 @@ public final class E2eBench {
     pb.environment().put("BENCH_SIGNATURE", "unused");
     pb.environment().put("BENCH_SECRET", SECRET);
     pb.environment().put("BENCH_DISTINCT", "1");
+    pb.environment().put("BENCH_CONTACTS", Integer.toString(contacts));
     pb.environment().put("BENCH_RUN", run + System.nanoTime() % 100000);
     if (pb.start().waitFor() != 0) {
       throw new IllegalStateException("wrk failed: " + Files.readString(out));
@@ -323,13 +346,13 @@ public final class E2eBench {
   /** One Switchboard process on its own data directory, with a heap sampler beside it. */
   record Router(String name, Process process, Process jstat, Path jstatOut, int pgPort) {
 
-    static Router start(String name, int subscribers, boolean withFailing) throws Exception {
+    static Router start(String name, int subscribers, boolean withFailing, boolean ordered) throws Exception {
       int pgPort = routerPort + 10;
       StringBuilder subs = new StringBuilder();
       for (int i = 1; i <= subscribers; i++) {
         subs.append("  - { name: s").append(i).append(", url: \"http://127.0.0.1:").append(receiverPort).append("/s")
             .append(i).append("\", events: [\"message.received\"], secret: ").append(SIGNING)
-            .append(", timeout: 5s }\n");
+            .append(", timeout: 5s").append(ordered ? ", ordering: contact" : "").append(" }\n");
       }
       if (withFailing) {
         subs.append("  - { name: failing, url: \"http://127.0.0.1:").append(failingPort)

@@ -36,9 +36,16 @@ if os.getenv("BENCH_DISTINCT") == "1" then
   -- Each wrk run (warm-up, measurement) gets its own ids: a later run repeating them would be retries.
   local run = os.getenv("BENCH_RUN") or tostring(os.time())
 
+  -- BENCH_CONTACTS=N: the requests take turns among N customers (the fixture's wa_id, replaced), for ordered runs.
+  local contacts = tonumber(os.getenv("BENCH_CONTACTS") or "0")
+  local wa_id = wrk.body:match('"wa_id": "(%d+)"')
+
   function request()
     sent = sent + 1
     local body = string.format("%s-%s-%d-%010d%s", head, run, thread_number or 0, sent, tail)
+    if contacts > 0 then
+      body = body:gsub(wa_id, string.format("1%012d", (sent * 2 + (thread_number or 0)) % contacts))
+    end
     crypto.HMAC(crypto.EVP_sha256(), secret, #secret, body, #body, digest, digest_len)
     local parts = {}
     for i = 0, 31 do parts[i + 1] = hex[digest[i]] end

@@ -18,6 +18,9 @@ ALTER TABLE deliveries ADD CONSTRAINT deliveries_status_check
 ALTER TABLE deliveries VALIDATE CONSTRAINT deliveries_status_check;
 CREATE INDEX deliveries_sequenced ON deliveries (subscription_id, sequence_key, inbound_id, sequence_pos, id)
   WHERE status = 'pending' AND sequence_key IS NOT NULL;
+-- Does a sequence have a head? Answered without walking every row that waits behind it.
+CREATE INDEX deliveries_sequence_heads ON deliveries (subscription_id, sequence_key)
+  WHERE status = 'pending' AND sequence_key IS NOT NULL AND next_attempt_at <> 'infinity';
 
 -- The highest status rank stored per subscription and message (and group participant): sent 1, delivered 2,
 -- read 3, played 4. previous is the rank before the last upsert, so one statement both raises the mark and

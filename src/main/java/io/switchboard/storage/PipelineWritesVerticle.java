@@ -36,19 +36,22 @@ final class PipelineWritesVerticle extends VerticleBase {
   private static final int HEADLESS_PER_SWEEP = 1000;
   private static final long FRONTIER_RETRY_MS = 5;
   private static final long FRONTIER_MAX_RETRY_MS = 200;
+  private static final long FAILED_PASS_RETRY_MS = 1000;
 
   private final PgConnectOptions options;
   private final SwitchboardConfig.Storage config;
   private final Meters meters;
   private Pool pool;
+  /** Ordered delivery's own connections: its frontier reads and head leases never queue the events writes. */
+  private Pool orderingPool;
   private GroupCommit<PlannedWebhook, EventSql.Stored> eventCommits;
   private GroupCommit<AttemptRecord, Void> attemptCommits;
   /** Every body below it is classified: ordered heads are leased only below it (docs/ordering.md). */
   private long frontier;
   /** Sequences whose next head waits for the frontier to pass it. */
   private final Set<OrderingSql.Sequence> waiting = new LinkedHashSet<>();
-  private boolean advancing;
-  private boolean advanceAgain;
+  private boolean serving;
+  private boolean serveAgain;
   private long retryMillis = FRONTIER_RETRY_MS;
   private boolean waking;
   private boolean stopping;
@@ -63,6 +66,7 @@ final class PipelineWritesVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = Pools.relaxed(vertx, options, 4, "pipeline");
+    orderingPool = Pools.ordering(vertx, options, 2);
     int batch = config.maxBatchSize();
     // One events write in flight: groups grow while it commits (19 -> 34 webhooks at saturation) and cost less
     // per webhook on both sides. A group Postgres refuses for its data is written again body by body, so one
@@ -95,83 +99,72 @@ final class PipelineWritesVerticle extends VerticleBase {
           new OutcomesRecorded(rows.stream().map(r -> r.classified().inboundId()).toList()));
       if (!group.sequences().isEmpty()) {
         waiting.addAll(group.sequences());
-        advanceFrontier();
+        serveSequences();
       }
       return group.perRequest();
     });
   }
 
   /**
-   * Logs a batch of attempts; where one ended the head of an ordered sequence, the next head is leased at once if
-   * the frontier has passed it (it usually has: it waited while the head was tried), else it waits for the
-   * frontier. Should leasing fail, the sequence is headless until {@link #wakeHeadless} finds it.
+   * Logs a batch of attempts; where one ended the head of an ordered sequence, the sequence goes to the next pass
+   * for its next head.
    */
   private Future<List<Void>> writeAttempts(List<AttemptRecord> rows) {
-    return DeliverySql.recordAttempts(pool, rows).compose(ended -> {
+    return DeliverySql.recordAttempts(pool, rows).map(ended -> {
       if (!ended.isEmpty()) {
-        leaseHeads(ended);
+        waiting.addAll(ended);
+        serveSequences();
       }
-      return Future.succeededFuture(Collections.nCopies(rows.size(), null));
+      return Collections.nCopies(rows.size(), null);
     });
   }
 
   /**
-   * Moves the frontier up, then leases the heads that were waiting for it. One pass at a time; a commit meanwhile
-   * asks for another, so the sequences of a busy stream are served a pass after their commit.
+   * One pass at a time over every sequence that may need a head: moves the frontier up, then leases, in one
+   * transaction, the next head of each below it. Sequences that come meanwhile (commits, ended heads) are served
+   * by the next pass, at once; those still above the frontier are looked at again shortly, backing off while it
+   * stays put (a crash's leftover waits for the sweep). Should a pass fail, its sequences wait for the next, or
+   * for {@link #wakeHeadless}.
    */
-  private void advanceFrontier() {
-    if (advancing) {
-      advanceAgain = true;
+  private void serveSequences() {
+    if (serving) {
+      serveAgain = true;
       return;
     }
-    advancing = true;
-    advanceAgain = false;
+    serving = true;
+    serveAgain = false;
     long before = frontier;
-    OrderingSql.frontier(pool, frontier)
+    List<OrderingSql.Sequence> pass = new ArrayList<>(waiting);
+    waiting.clear();
+    OrderingSql.frontier(orderingPool, frontier)
         .compose(next -> {
           frontier = Math.max(frontier, next);
-          // Stuck below a body still being classified (a crash's leftover waits for the sweep): back off.
           retryMillis = frontier > before ? FRONTIER_RETRY_MS : Math.min(retryMillis * 2, FRONTIER_MAX_RETRY_MS);
-          List<OrderingSql.Sequence> ready = new ArrayList<>(waiting);
-          waiting.clear();
-          return leaseHeads(ready);
+          long below = frontier;
+          return orderingPool.withTransaction(c -> OrderingSql.leaseNextHeads(c, pass, below));
         })
-        .onFailure(e -> {
-          if (!stopping) {
-            LOG.warn("moving the ordering frontier failed; ordered sequences wait for the next pass: {}", e.getMessage());
-          }
-        })
-        .onComplete(done -> {
-          advancing = false;
-          if (advanceAgain || (!waiting.isEmpty() && !stopping)) {
-            // Heads still below a body being classified: look again shortly, not in a tight loop.
-            vertx.setTimer(advanceAgain ? 1 : retryMillis, id -> advanceFrontier());
-          }
-        });
-  }
-
-  private Future<Void> leaseHeads(List<OrderingSql.Sequence> sequences) {
-    if (sequences.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    long below = frontier;
-    return pool.withTransaction(c -> OrderingSql.leaseNextHeads(c, sequences, below))
         .onSuccess(leased -> {
           if (!leased.jobs().isEmpty()) {
             vertx.eventBus().send(Bus.DELIVERIES_LEASED, new DeliveryBatch(leased.jobs()));
           }
-          if (!leased.waiting().isEmpty()) {
-            waiting.addAll(leased.waiting());
-            advanceFrontier();
-          }
+          waiting.addAll(leased.waiting());
         })
         .onFailure(e -> {
           if (!stopping) {
-            LOG.warn("leasing the next head of {} ordered sequence(s) failed; they wait for the next sweep of headless"
-                + " sequences: {}", sequences.size(), e.getMessage());
+            LOG.warn("leasing the next head of {} ordered sequence(s) failed; the next pass tries again in {} ms: {}",
+                pass.size(), FAILED_PASS_RETRY_MS, e.getMessage());
+            waiting.addAll(pass);
+            retryMillis = FAILED_PASS_RETRY_MS;
           }
         })
-        .mapEmpty();
+        .onComplete(done -> {
+          serving = false;
+          if (serveAgain) {
+            serveSequences();
+          } else if (!waiting.isEmpty() && !stopping) {
+            vertx.setTimer(retryMillis, id -> serveSequences());
+          }
+        });
   }
 
   /** Sequences left with no head (an instance died between two steps) get their next row due now; claims take them. */
@@ -180,10 +173,10 @@ final class PipelineWritesVerticle extends VerticleBase {
       return;
     }
     waking = true;
-    OrderingSql.frontier(pool, frontier)
+    OrderingSql.frontier(orderingPool, frontier)
         .compose(next -> {
           frontier = Math.max(frontier, next);
-          return OrderingSql.wakeHeadless(pool, HEADLESS_PER_SWEEP, frontier);
+          return OrderingSql.wakeHeadless(orderingPool, HEADLESS_PER_SWEEP, frontier);
         })
         .onSuccess(woken -> {
           if (woken > 0) {
@@ -255,6 +248,6 @@ final class PipelineWritesVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(wakeTimer);
-    return Pools.close(pool);
+    return Pools.close(orderingPool).compose(v -> Pools.close(pool));
   }
 }

@@ -27,6 +27,16 @@ final class Pools {
   }
 
   /**
+   * Ordered delivery's pool: relaxed, and planned to walk its sequences in index order. While deliveries is young
+   * its statistics say "a few rows", and the planner sorts a subscription's whole pending set (tens of
+   * thousands of rows, a lease taking seconds) instead of reading the first row of one sequence off its index.
+   */
+  static Pool ordering(Vertx vertx, PgConnectOptions options, int maxSize) {
+    return create(vertx, new PgConnectOptions(options).addProperty("synchronous_commit", "off")
+        .addProperty("enable_sort", "off"), maxSize, "ordering");
+  }
+
+  /**
    * Named, so each pool has its own meters (unnamed pools share one, and Micrometer warns at the second).
    * Statements are prepared once per connection but planned at every execution: a generic plan made while a
    * table was new and empty (a sequential scan of deliveries) would otherwise stay cached for the connection's

@@ -79,6 +79,17 @@ final class SubscriptionSql {
 
   static final String DELETE_SUBSCRIPTION = "DELETE FROM subscriptions WHERE id = $1";
 
+  /**
+   * A subscription no longer ordered lets its waiting deliveries go: each leaves its sequence and is due now
+   * (docs/ordering.md). Without this they would wait at 'infinity' for a head that is never leased.
+   */
+  static final String RELEASE_UNORDERED = """
+      UPDATE deliveries d SET next_attempt_at = CASE WHEN d.next_attempt_at = 'infinity' THEN now() ELSE d.next_attempt_at END,
+        sequence_key = NULL
+      FROM subscriptions s
+      WHERE s.id = d.subscription_id AND s.ordering = 'none' AND s.status_order = 'any'
+        AND d.status = 'pending' AND d.sequence_key IS NOT NULL""";
+
   /** The secret being replaced keeps signing until the window ends; a rotation during a window ends the older one. */
   static final String ROTATE_SECRET = """
       UPDATE subscriptions SET previous_secret = secret, previous_secret_until = now() + $3 * interval '1 millisecond',
@@ -119,6 +130,7 @@ final class SubscriptionSql {
   static Future<StoredSubscription> updateApiSubscription(SqlConnection connection, long id, Subscription spec) {
     return ownedByApi(connection, id, "modified")
         .compose(v -> connection.preparedQuery(UPDATE_API_SUBSCRIPTION).execute(row(spec).addLong(id)))
+        .compose(v -> connection.query(RELEASE_UNORDERED).execute())
         .map(rows -> new StoredSubscription(id, "api", spec))
         .recover(e -> nameTaken(e, spec.name()));
   }
@@ -169,6 +181,7 @@ final class SubscriptionSql {
         : connection.preparedQuery(UPSERT_CONFIG_SUBSCRIPTION).executeBatch(rows);
     return upserted
         .compose(v -> connection.preparedQuery(DISABLE_REMOVED_CONFIG_SUBSCRIPTIONS).execute(Tuple.of(names)))
+        .compose(v -> connection.query(RELEASE_UNORDERED).execute())
         .mapEmpty();
   }
 
