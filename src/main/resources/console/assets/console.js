@@ -82,8 +82,8 @@ function liveList({ form, keys, path, tbody, row, more }) {
 
 const pages = {
   overview() {
-    const opts = (series, fmt) => ({ width: 520, height: 200, series: [{}, ...series],
-      axes: [{}, { values: (u, vals) => vals.map(v => v == null ? '' : fmt(v)) }], scales: { x: { time: true } } });
+    const opts = (series, fmt) => ({ width: 520, height: 200, series: [{}, ...series.map(x => ({ spanGaps: true, ...x }))],
+      axes: [{}, { size: 64, values: (u, vals) => vals.map(v => v == null ? '' : fmt(v)) }], scales: { x: { time: true } } });
     const n = v => String(+v.toFixed(2));
     const pct = v => (v * 100).toFixed(1) + '%';
     const charts = {
@@ -99,6 +99,7 @@ const pages = {
     source.addEventListener('sample', e => {
       const s = JSON.parse(e.data);
       Object.keys(data).forEach(k => { data[k].push(s[k] ?? null); if (data[k].length > 300) data[k].shift(); });
+      document.body.dataset.samples = String(data.t.length);
       charts.rates.setData([data.t, data.intake, data.deliveries]);
       charts.success.setData([data.t, data.successRate]);
       charts.backlog.setData([data.t, data.backlog]);
@@ -107,7 +108,8 @@ const pages = {
       $('#v-deliveries').textContent = n(s.deliveries);
       $('#v-success').textContent = s.successRate == null ? '–' : pct(s.successRate);
       $('#v-backlog').textContent = n(s.backlog);
-      $('#v-latency').textContent = (s.p50 ?? '–') + ' / ' + (s.p99 ?? '–');
+      const ms = v => v == null ? '–' : String(+v.toFixed(1));
+      $('#v-latency').textContent = ms(s.p50) + ' / ' + ms(s.p99);
       $('#v-circuits').textContent = s.openCircuits ?? '–';
       $('#v-disabled').textContent = s.disabled ?? '–';
     });

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The console's server-sent event streams: the overview's numbers once a second (rates from this process's
@@ -34,16 +35,30 @@ final class ConsoleStreams {
     this.recent = recent;
   }
 
+  /** One stream's view of the meters: rates are the difference from the totals it saw a tick ago. */
+  private static final class Window {
+    private Totals last;
+    private long lastNanos;
+
+    Window(Totals first) {
+      this.last = first;
+      this.lastNanos = System.nanoTime();
+    }
+
+    JsonObject next(Totals now) {
+      long nanos = System.nanoTime();
+      JsonObject sample = rates(last, now, (nanos - lastNanos) / 1e9);
+      last = now;
+      lastNanos = nanos;
+      return sample;
+    }
+  }
+
   void overview(RoutingContext ctx) {
     HttpServerResponse response = open(ctx);
-    Totals[] previous = {meters.totals()};
-    long[] at = {System.nanoTime()};
+    Window window = new Window(meters.totals());
     every(response, OVERVIEW_MILLIS, () -> {
-      Totals now = meters.totals();
-      long nanos = System.nanoTime();
-      JsonObject sample = rates(previous[0], now, (nanos - at[0]) / 1e9);
-      previous[0] = now;
-      at[0] = nanos;
+      JsonObject sample = window.next(meters.totals());
       health().onComplete(health -> send(response, "sample",
           sample.mergeIn(health.succeeded() ? health.result() : new JsonObject()).encode()));
     });
@@ -52,14 +67,14 @@ final class ConsoleStreams {
   /** Entries newer than the last one sent, oldest first, so htmx's afterbegin swap keeps the newest on top. */
   void tail(RoutingContext ctx) {
     HttpServerResponse response = open(ctx);
-    long[] lastSent = {-1};
+    AtomicLong lastSent = new AtomicLong(-1);
     every(response, TAIL_MILLIS, () -> {
       List<RecentRequests.Entry> entries = recent.recent(null, TAIL_BATCH);
       for (int i = entries.size() - 1; i >= 0; i--) {
         RecentRequests.Entry entry = entries.get(i);
-        if (entry.sequence() > lastSent[0]) {
+        if (entry.sequence() > lastSent.get()) {
           send(response, "request", ConsoleHtml.tailRow(entry));
-          lastSent[0] = entry.sequence();
+          lastSent.set(entry.sequence());
         }
       }
     });

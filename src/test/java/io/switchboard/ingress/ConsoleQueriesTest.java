@@ -12,6 +12,7 @@ import io.switchboard.support.CallbackServer;
 import io.switchboard.support.CallbackServer.Answer;
 import io.switchboard.support.Fixtures;
 import io.switchboard.support.ManagementClient;
+import io.switchboard.support.SubscribedRouter;
 import io.switchboard.support.TestPostgres;
 import io.switchboard.support.TestRouter;
 import io.vertx.core.Vertx;
@@ -39,12 +40,10 @@ class ConsoleQueriesTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    TestPostgres.reset();
-    callbacks = new CallbackServer(vertx).start();
-    JsonObject tree = TestRouter.baseConfig();
-    tree.getJsonArray("subscriptions").add(TestRouter.subscription("crm", callbacks.url("/crm"), "*"));
-    router = TestRouter.start(vertx, tree);
-    api = new ManagementClient(router);
+    SubscribedRouter started = SubscribedRouter.start(vertx);
+    callbacks = started.callbacks();
+    router = started.router();
+    api = started.api();
   }
 
   @Test
