@@ -37,6 +37,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -123,7 +124,7 @@ class ConsoleBrowserTest {
 
     Await.until("the webhook's deliveries are planned", WAIT,
         () -> ManagementClient.data(api.get("/api/inbound/" + id)).getJsonArray("deliveries").size() == 2);
-    browser.findElement(row).click();
+    click(row);
     waitFor().until(d -> browser.findElements(By.cssSelector("#webhook-deliveries tbody tr")).size() == 2);
     assertTrue(text("#webhook-body").contains("\n  \"object\": \"whatsapp_business_account\""), "pretty-printed");
     assertEquals(1, browser.findElements(By.cssSelector("#webhook-events tbody tr")).size());
@@ -142,7 +143,7 @@ class ConsoleBrowserTest {
     browser.get(base + "/console/deliveries?status=failed&subscription=flaky");
     waitFor().until(ExpectedConditions.presenceOfElementLocated(By.linkText(Long.toString(delivery))));
     Browser.screenshot(browser, "deliveries");
-    browser.findElement(By.linkText(Long.toString(delivery))).click();
+    click(By.linkText(Long.toString(delivery)));
     waitFor().until(d -> browser.findElements(By.cssSelector("#timeline li")).size() == 3);
     assertTrue(text("#timeline").contains("HTTP 500"));
     Browser.screenshot(browser, "delivery");
@@ -165,6 +166,11 @@ class ConsoleBrowserTest {
     browser.findElement(By.id("replay-count")).click();
     waitFor().until(d -> text("#replay-matching").equals(failed + " deliveries match."));
     assertEquals(failed, TestPostgres.queryLong("SELECT count(*) FROM deliveries WHERE status = 'failed'"), "a count changes nothing");
+    assertTrue(failed > 0, "earlier tests left failed deliveries of 'flaky'");
+    browser.findElement(By.id("replay-confirm")).click();
+    waitFor().until(d -> text("#replay-result").equals(failed + " deliveries queued for replay."));
+    Await.until("the replayed deliveries succeeded", WAIT,
+        () -> TestPostgres.queryLong("SELECT count(*) FROM deliveries WHERE status <> 'succeeded'") == 0);
   }
 
   @Test
@@ -193,6 +199,20 @@ class ConsoleBrowserTest {
     assertEquals("webhook.test", test.json().getString("type"));
     assertEquals(signature(createdSecret, test), test.header("webhook-signature"));
     Browser.screenshot(browser, "subscriptions");
+
+    browser.findElement(By.xpath("//tr[td[text()='console-made']]")).findElement(By.cssSelector("button.edit")).click();
+    WebElement events = browser.findElement(By.name("events"));
+    waitFor().until(d -> events.getDomProperty("value").equals("*"));
+    events.clear();
+    events.sendKeys("message.*, template.*");
+    browser.findElement(By.id("save")).click();
+    waitFor().until(d -> text("#subscriptions-table tbody").contains("message.*, template.*"));
+    browser.findElement(By.xpath("//tr[td[text()='console-made']]")).findElement(By.cssSelector("button.toggle")).click();
+    waitFor().until(d -> browser.findElement(By.xpath("//tr[td[text()='console-made']]")).getText().contains("disabled"));
+    JsonObject stored = ManagementClient.data(api.get("/api/subscriptions/3"));
+    assertEquals(new JsonArray().add("message.*").add("template.*"), stored.getJsonArray("events"));
+    assertFalse(stored.getBoolean("enabled"));
+    assertEquals(SubscriptionsApi.mask(createdSecret), stored.getString("secret"), "an edit keeps the secret");
   }
 
   @Test
@@ -312,13 +332,24 @@ class ConsoleBrowserTest {
     browser.findElement(By.id("sign-in")).click();
   }
 
+  /** Clicks what {@code by} finds, finding it again if a live list's refresh replaced it in between. */
+  private void click(By by) {
+    waitFor().until(d -> {
+      browser.findElement(by).click();
+      return true;
+    });
+  }
+
   private String text(String css) {
     List<WebElement> found = browser.findElements(By.cssSelector(css));
     return found.isEmpty() ? "" : found.get(0).getText();
   }
 
+  /** Tables are rebuilt when their data arrives: an element found a moment ago may be gone, so look again. */
   private WebDriverWait waitFor() {
-    return new WebDriverWait(browser, WAIT);
+    WebDriverWait wait = new WebDriverWait(browser, WAIT);
+    wait.ignoring(StaleElementReferenceException.class);
+    return wait;
   }
 
   /** Standard Webhooks: base64 HMAC-SHA256 of "id.timestamp.body" keyed with the secret's base64 part. */
