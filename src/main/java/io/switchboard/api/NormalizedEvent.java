@@ -6,7 +6,9 @@ import java.util.Objects;
 /**
  * One classified update, ready to store and deliver. {@code json} is the exact document subscribers
  * receive (SPEC section 5); the other fields are its indexed columns, and {@code contactKey} (null when the
- * update names no person) the {@code data.contact_key} subscriptions may filter on.
+ * update names no person) the {@code data.contact_key} subscriptions may filter on and order by;
+ * {@code statusOf}, for a {@code message.status.*} event, the message it is about (with the group participant):
+ * the key under which its statuses must not go backwards.
  */
 public record NormalizedEvent(
     String id,
@@ -19,6 +21,7 @@ public record NormalizedEvent(
     String displayPhoneNumber,
     long inboundId,
     String contactKey,
+    String statusOf,
     String json) {
 
   public NormalizedEvent {

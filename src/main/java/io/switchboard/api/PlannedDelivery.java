@@ -9,10 +9,20 @@ import java.util.Objects;
  * {@code messageId} is the Standard Webhooks {@code webhook-id}: the event id, or {@code raw_<inboundId>}.
  * {@code body} is what will be POSTed, kept in memory so the first attempt needs no read back; {@code lease}
  * is how long the stored row stays this instance's to send; {@code receivedAt} is when its event was received,
- * from which a subscription's {@code expireAfter} counts.
+ * from which a subscription's {@code expireAfter} counts. An ordered subscription's delivery names its
+ * {@code sequenceKey} (null: sent as soon as it can be) and its place there ({@code sequencePos}, the event's
+ * position in the body); a monotonic one's status names the message it ranks under ({@code statusOf}, null
+ * when its status has no rank) and its {@code statusRank}.
  */
 public record PlannedDelivery(long subscriptionId, String messageId, String eventType, String phoneNumberId,
-    Duration lease, Instant receivedAt, byte[] body) {
+    Duration lease, Instant receivedAt, byte[] body, String sequenceKey, int sequencePos, String statusOf,
+    int statusRank) {
+
+  /** A delivery that waits for nothing. */
+  public PlannedDelivery(long subscriptionId, String messageId, String eventType, String phoneNumberId,
+      Duration lease, Instant receivedAt, byte[] body) {
+    this(subscriptionId, messageId, eventType, phoneNumberId, lease, receivedAt, body, null, 0, null, 0);
+  }
 
   public PlannedDelivery {
     Objects.requireNonNull(messageId, "messageId");

@@ -9,8 +9,10 @@ import io.switchboard.config.SwitchboardConfig.Embedded;
 import io.switchboard.config.SwitchboardConfig.Format;
 import io.switchboard.config.SwitchboardConfig.Http;
 import io.switchboard.config.SwitchboardConfig.Ingress;
+import io.switchboard.config.SwitchboardConfig.Ordering;
 import io.switchboard.config.SwitchboardConfig.RateLimit;
 import io.switchboard.config.SwitchboardConfig.Source;
+import io.switchboard.config.SwitchboardConfig.StatusOrder;
 import io.switchboard.config.SwitchboardConfig.SourceKind;
 import io.switchboard.config.SwitchboardConfig.Storage;
 import io.switchboard.config.SwitchboardConfig.Subscription;
@@ -202,7 +204,7 @@ public final class ConfigReader {
   private Subscription subscription(JsonObject given, String path, Delivery delivery) {
     JsonObject item = ConfigDefaults.withItemDefaults("subscriptions", given);
     Duration timeout = values.duration(item, "timeout", path, null);
-    return new Subscription(values.requiredString(item, "name", path), url(item, path, delivery),
+    Subscription subscription = new Subscription(values.requiredString(item, "name", path), url(item, path, delivery),
         events(item, path),
         values.string(item, "source", path), values.string(item, "phoneNumberId", path), secret(item, path),
         values.choice(item, "format", path, Format.class), headers(item, path),
@@ -212,7 +214,15 @@ public final class ConfigReader {
         values.optionalInteger(item, "ratePerMinute", path, 1, 1_000_000),
         values.bool(item, "enabled", path),
         values.duration(item, "expireAfter", path, null),
-        values.string(item, "contactKey", path));
+        values.string(item, "contactKey", path),
+        values.choice(item, "ordering", path, Ordering.class),
+        values.choice(item, "statusOrder", path, StatusOrder.class),
+        values.duration(item, "orderingHoldLimit", path));
+    if (subscription.format() == Format.RAW && subscription.sequenced()) {
+      values.problem(path + ".format", "raw cannot be ordered: a raw body may hold several contacts (ordering and"
+          + " statusOrder need format: normalized)", null);
+    }
+    return subscription;
   }
 
   /** An empty list would match nothing, which no one means: it reads as the template's default, every event. */

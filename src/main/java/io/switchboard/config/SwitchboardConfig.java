@@ -86,12 +86,14 @@ public record SwitchboardConfig(
   /**
    * Who wants which events at which endpoint. {@code expireAfter} (null: never) ends a delivery not
    * accomplished that long after its event was received as {@code expired}; {@code contactKey} (null: any)
-   * keeps only the events of one person (SPEC 5.1's {@code data.contact_key}).
+   * keeps only the events of one person (SPEC 5.1's {@code data.contact_key}). {@code ordering},
+   * {@code statusOrder} and {@code orderingHoldLimit} are docs/ordering.md's.
    */
   public record Subscription(
       String name, String url, List<String> events, String source, String phoneNumberId, String secret,
       Format format, Map<String, String> headers, Duration timeout, List<Duration> schedule,
-      int maxConcurrency, Integer ratePerMinute, boolean enabled, Duration expireAfter, String contactKey) {
+      int maxConcurrency, Integer ratePerMinute, boolean enabled, Duration expireAfter, String contactKey,
+      Ordering ordering, StatusOrder statusOrder, Duration orderingHoldLimit) {
 
     public Subscription {
       events = List.copyOf(events);
@@ -106,7 +108,29 @@ public record SwitchboardConfig(
       this(name, url, events, source, phoneNumberId, secret, format, headers, timeout, schedule, maxConcurrency,
           ratePerMinute, enabled, null, null);
     }
+
+    /** A subscription with no ordering: every event is sent as soon as it can be. */
+    public Subscription(String name, String url, List<String> events, String source, String phoneNumberId,
+        String secret, Format format, Map<String, String> headers, Duration timeout, List<Duration> schedule,
+        int maxConcurrency, Integer ratePerMinute, boolean enabled, Duration expireAfter, String contactKey) {
+      this(name, url, events, source, phoneNumberId, secret, format, headers, timeout, schedule, maxConcurrency,
+          ratePerMinute, enabled, expireAfter, contactKey, Ordering.NONE, StatusOrder.ANY, DEFAULT_HOLD_LIMIT);
+    }
+
+    /** Whether this subscription's deliveries wait for one another (docs/ordering.md). */
+    public boolean sequenced() {
+      return ordering == Ordering.CONTACT || statusOrder == StatusOrder.MONOTONIC;
+    }
   }
+
+  /** The defaults.yaml value, for subscriptions built in code. */
+  static final Duration DEFAULT_HOLD_LIMIT = Duration.ofMinutes(30);
+
+  /** {@code contact}: one event at a time per (phone number, contact), in the order received. */
+  public enum Ordering { NONE, CONTACT }
+
+  /** {@code monotonic}: a message's status ranked below one already sent is recorded {@code superseded}. */
+  public enum StatusOrder { ANY, MONOTONIC }
 
   /**
    * Delivery defaults and guards. {@code disableAfter} null means a failing subscription is never switched

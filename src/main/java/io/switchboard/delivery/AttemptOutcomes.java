@@ -22,14 +22,18 @@ final class AttemptOutcomes {
     this.retryPolicy = retryPolicy;
   }
 
-  /** {@code expireAfter} may be null (never). */
-  AttemptRecord decide(FinishedAttempt attempt, String subscription, List<Duration> schedule, Duration expireAfter) {
+  /**
+   * {@code expireAfter} may be null (never); {@code holdLimit} is null for an unordered subscription, else how long
+   * an ordered delivery may keep failing (and hold back its sequence) before it is failed for good.
+   */
+  AttemptRecord decide(FinishedAttempt attempt, String subscription, List<Duration> schedule, Duration expireAfter,
+      Duration holdLimit) {
     DeliveryJob job = attempt.job();
     if (attempt.result() instanceof AttemptResult.Delivered d) {
       return record(attempt, d.status(), null, Outcome.SUCCEEDED, null);
     }
     if (attempt.result() instanceof AttemptResult.Retryable r) {
-      return retry(attempt, r, subscription, schedule, expireAfter);
+      return retry(attempt, r, subscription, schedule, expireAfter, holdLimit);
     }
     if (attempt.result() instanceof AttemptResult.Expired x) {
       LOG.warn("delivery to {} ({}, attempt {}) expired: {}; not attempted again", subscription, job.messageId(),
@@ -44,13 +48,20 @@ final class AttemptOutcomes {
 
   /** A retry never waits past the expiry: it is due then, and dispatch ends it as expired. */
   private AttemptRecord retry(FinishedAttempt attempt, AttemptResult.Retryable r, String subscription,
-      List<Duration> schedule, Duration expireAfter) {
+      List<Duration> schedule, Duration expireAfter, Duration holdLimit) {
     DeliveryJob job = attempt.job();
     Duration delay = retryPolicy.nextDelay(schedule, job.attempt(), r.retryAfter());
     if (delay == null) {
       LOG.warn("delivery to {} ({}, attempt {}) got {}; schedule used up, delivery failed", subscription,
           job.messageId(), job.attempt(), r.error());
       return record(attempt, r.status(), r.error(), Outcome.FAILED, null);
+    }
+    Instant failingSince = job.firstTriedAt() == null ? attempt.startedAt() : job.firstTriedAt();
+    if (holdLimit != null && job.sequenced() && !Instant.now().plus(delay).isBefore(failingSince.plus(holdLimit))) {
+      LOG.warn("delivery to {} ({}, attempt {}) got {}; it has held back its sequence for {} (orderingHoldLimit),"
+          + " failed so the sequence moves on", subscription, job.messageId(), job.attempt(), r.error(), holdLimit);
+      return record(attempt, r.status(), r.error() + "; failed after orderingHoldLimit " + holdLimit, Outcome.FAILED,
+          null);
     }
     Instant next = Instant.now().plus(delay);
     if (expireAfter != null && next.isAfter(job.receivedAt().plus(expireAfter))) {
@@ -63,8 +74,9 @@ final class AttemptOutcomes {
 
   private static AttemptRecord record(FinishedAttempt attempt, Integer status, String error, Outcome outcome,
       Instant nextAttemptAt) {
-    return new AttemptRecord(attempt.job().deliveryId(), attempt.job().messageId(), attempt.job().attempt(),
-        attempt.startedAt(),
-        attempt.latencyMillis(), status, attempt.responseBody(), error, outcome, nextAttemptAt);
+    DeliveryJob job = attempt.job();
+    return new AttemptRecord(job.deliveryId(), job.subscriptionId(), job.messageId(), job.attempt(),
+        attempt.startedAt(), attempt.latencyMillis(), status, attempt.responseBody(), error, outcome, nextAttemptAt,
+        job.leaseMillis());
   }
 }

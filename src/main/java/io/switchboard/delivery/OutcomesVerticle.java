@@ -56,7 +56,8 @@ public final class OutcomesVerticle extends VerticleBase {
     String name = subscription == null ? "#" + attempt.job().subscriptionId() : subscription.spec().name();
     AttemptRecord record = outcomes.decide(attempt, name,
         subscription == null ? config.schedule() : subscription.spec().schedule(),
-        subscription == null ? null : subscription.spec().expireAfter());
+        subscription == null ? null : subscription.spec().expireAfter(),
+        subscription == null || !subscription.spec().sequenced() ? null : subscription.spec().orderingHoldLimit());
     meters.delivery(name, record.outcome().name().toLowerCase(java.util.Locale.ROOT));
     meters.deliveryAttempt(java.time.Duration.ofMillis(attempt.latencyMillis()));
     return record;

@@ -5,6 +5,8 @@ import io.switchboard.api.NormalizedEvent;
 import io.switchboard.api.PlannedDelivery;
 import io.switchboard.api.StoredSubscription;
 import io.switchboard.config.SwitchboardConfig.Format;
+import io.switchboard.config.SwitchboardConfig.Ordering;
+import io.switchboard.config.SwitchboardConfig.StatusOrder;
 import io.switchboard.config.SwitchboardConfig.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -52,11 +54,38 @@ final class SubscriptionMatcher {
           if (bodies[i] == null) {
             bodies[i] = e.json().getBytes(StandardCharsets.UTF_8);
           }
-          planned.add(new PlannedDelivery(id, e.id(), e.type(), e.phoneNumberId(), lease, e.receivedAt(), bodies[i]));
+          int rank = spec.statusOrder() == StatusOrder.MONOTONIC && e.statusOf() != null ? statusRank(e.type()) : 0;
+          planned.add(new PlannedDelivery(id, e.id(), e.type(), e.phoneNumberId(), lease, e.receivedAt(), bodies[i],
+              sequenceKey(spec, e), i, rank > 0 ? e.statusOf() : null, rank));
         }
       }
     }
     return planned;
+  }
+
+  /**
+   * The sequence an ordered subscription's event waits in: its contact's on that phone number, or for a status of a
+   * monotonic one that names no contact, its message's. Null: it waits for nothing.
+   */
+  static String sequenceKey(Subscription spec, NormalizedEvent e) {
+    if (spec.ordering() == Ordering.CONTACT && e.contactKey() != null) {
+      return "contact " + e.phoneNumberId() + " " + e.contactKey();
+    }
+    if (spec.statusOrder() == StatusOrder.MONOTONIC && e.statusOf() != null) {
+      return "status " + e.statusOf();
+    }
+    return null;
+  }
+
+  /** sent < delivered < read < played; any other status (failed, deleted, one Meta adds later) has no rank. */
+  static int statusRank(String type) {
+    return switch (type) {
+      case "message.status.sent" -> 1;
+      case "message.status.delivered" -> 2;
+      case "message.status.read" -> 3;
+      case "message.status.played" -> 4;
+      default -> 0;
+    };
   }
 
   private static boolean matches(Compiled compiled, NormalizedEvent event) {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 final class ApiRequests {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiRequests.class);
-  static final Set<String> STATUSES = Set.of("pending", "succeeded", "failed", "expired");
+  static final Set<String> STATUSES = Set.of("pending", "succeeded", "failed", "expired", "superseded");
 
   /** A request the caller got wrong: answered 400 with the message as detail. */
   static final class BadParameter extends RuntimeException {
@@ -70,7 +70,7 @@ final class ApiRequests {
 
   static String status(String value) {
     if (value != null && !STATUSES.contains(value)) {
-      throw new BadParameter("status must be one of pending, succeeded, failed, expired (got '" + value + "')");
+      throw new BadParameter("status must be one of pending, succeeded, failed, expired, superseded (got '" + value + "')");
     }
     return value;
   }

@@ -183,6 +183,9 @@ final class SubscriptionsApi {
         .put("timeout", duration(s.timeout())).put("schedule", schedule).put("maxConcurrency", s.maxConcurrency())
         .put("ratePerMinute", s.ratePerMinute()).put("enabled", s.enabled())
         .put("expireAfter", s.expireAfter() == null ? null : duration(s.expireAfter())).put("contactKey", s.contactKey())
+        .put("ordering", s.ordering().name().toLowerCase(Locale.ROOT))
+        .put("statusOrder", s.statusOrder().name().toLowerCase(Locale.ROOT))
+        .put("orderingHoldLimit", duration(s.orderingHoldLimit()))
         .put("previousSecretUntil", stored.previousSecretUntil() == null
             || stored.previousSecretUntil().isBefore(java.time.Instant.now()) ? null : stored.previousSecretUntil().toString());
   }

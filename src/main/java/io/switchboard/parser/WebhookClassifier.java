@@ -100,7 +100,13 @@ public final class WebhookClassifier {
         change.entryId(), change.phoneNumberId(), change.displayPhoneNumber(), webhook.inboundId());
     return new NormalizedEvent(id, update.type(), webhook.source(), occurredAt, webhook.receivedAt(),
         envelope.wabaId(), envelope.phoneNumberId(), envelope.displayPhoneNumber(), webhook.inboundId(),
-        Nodes.text(update.data().path("contact_key")), json.write(envelope, update.data()));
+        Nodes.text(update.data().path("contact_key")), statusOf(update), json.write(envelope, update.data()));
+  }
+
+  /** A message status's message and recipient (for a group: the participant), so each person's statuses rank alone. */
+  private static String statusOf(Update update) {
+    String messageId = update.type().startsWith("message.status.") ? Nodes.text(update.data().path("message_id")) : null;
+    return messageId == null ? null : messageId + " " + Nodes.text(update.data().path("contact_key"));
   }
 
   // The update's own timestamp, else the entry's time (template and account updates), else arrival.

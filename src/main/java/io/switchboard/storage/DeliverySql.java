@@ -13,9 +13,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Queries on {@code deliveries} and {@code delivery_attempts}: leasing due work and logging each try. */
 final class DeliverySql {
@@ -36,10 +37,13 @@ final class DeliverySql {
         UPDATE deliveries d
         SET next_attempt_at = now() + $3 * interval '1 millisecond', attempts = d.attempts + 1
         FROM due WHERE d.id = due.id
-        RETURNING d.id, d.message_id, d.event_type, d.inbound_id, d.attempts
+        RETURNING d.id, d.message_id, d.event_type, d.inbound_id, d.attempts, d.sequence_key
       )
       SELECT c.id, c.message_id, c.inbound_id, c.attempts, coalesce(e.received_at, i.received_at) AS received_at,
-             CASE WHEN c.event_type = 'raw' THEN i.body ELSE convert_to(e.payload::text, 'UTF8') END AS body
+             CASE WHEN c.event_type = 'raw' THEN i.body ELSE convert_to(e.payload::text, 'UTF8') END AS body,
+             c.sequence_key IS NOT NULL AS sequenced,
+             CASE WHEN c.sequence_key IS NOT NULL THEN (SELECT a.started_at FROM delivery_attempts a
+               WHERE a.delivery_id = c.id AND a.attempt = 1) END AS first_tried_at
       FROM claimed c
       LEFT JOIN events e ON c.event_type <> 'raw' AND e.id = c.message_id
       LEFT JOIN inbound_webhooks i ON c.event_type = 'raw' AND i.id = c.inbound_id
@@ -50,6 +54,7 @@ final class DeliverySql {
    * pending again at its retry time). Multi-row statements cost Postgres far less than a row per execution.
    * A record that comes late (its lease ended and another attempt was claimed, or it finished) logs its attempt
    * but moves nothing: only a success may still close a delivery another attempt has since leased.
+   * Returns the sequences whose head this ended (docs/ordering.md): each needs its next head leased.
    */
   static final String RECORD_ATTEMPTS = """
       WITH attempts AS (
@@ -60,17 +65,20 @@ final class DeliverySql {
                                                           response_body, error, outcome)
         WHERE outcome <> 'expired'
         ON CONFLICT (delivery_id, attempt) DO NOTHING
+      ), moved AS (
+        UPDATE deliveries d
+        SET status = u.status,
+            next_attempt_at = coalesce(u.next_attempt_at, d.next_attempt_at),
+            last_status_code = u.status_code,
+            last_error = u.error,
+            completed_at = CASE WHEN u.status = 'pending' THEN NULL ELSE now() END
+        FROM unnest($1::bigint[], $2::int[], $9::text[], $10::timestamptz[], $5::int[], $7::text[], $11::text[])
+          AS u(id, attempt, status, next_attempt_at, status_code, error, message_id)
+        WHERE d.id = u.id AND d.message_id = u.message_id AND d.status = 'pending'
+          AND (d.attempts = u.attempt OR u.status = 'succeeded')
+        RETURNING d.subscription_id, d.sequence_key, d.status
       )
-      UPDATE deliveries d
-      SET status = u.status,
-          next_attempt_at = coalesce(u.next_attempt_at, d.next_attempt_at),
-          last_status_code = u.status_code,
-          last_error = u.error,
-          completed_at = CASE WHEN u.status = 'pending' THEN NULL ELSE now() END
-      FROM unnest($1::bigint[], $2::int[], $9::text[], $10::timestamptz[], $5::int[], $7::text[], $11::text[])
-        AS u(id, attempt, status, next_attempt_at, status_code, error, message_id)
-      WHERE d.id = u.id AND d.message_id = u.message_id AND d.status = 'pending'
-        AND (d.attempts = u.attempt OR u.status = 'succeeded')""";
+      SELECT DISTINCT subscription_id, sequence_key FROM moved WHERE sequence_key IS NOT NULL AND status <> 'pending'""";
 
   /** Only rows still on the attempt that was leased: a late release must not undo another instance's claim. */
   static final String RELEASE_DELIVERIES = """
@@ -101,7 +109,7 @@ final class DeliverySql {
         Buffer body = row.getBuffer("body");
         jobs.add(new DeliveryJob(row.getLong("id"), claim.subscriptionId(), row.getString("message_id"),
             row.getLong("inbound_id"), row.getInteger("attempts"), claim.lease().toMillis(),
-            receivedAt(row), body == null ? null : body.getBytes()));
+            receivedAt(row), body == null ? null : body.getBytes(), row.getBoolean("sequenced"), firstTriedAt(row)));
       }
       return jobs;
     });
@@ -113,7 +121,13 @@ final class DeliverySql {
     return at == null ? Instant.now() : at.toInstant();
   }
 
-  static Future<List<Void>> recordAttempts(SqlClient client, List<AttemptRecord> attempts) {
+  private static Instant firstTriedAt(Row row) {
+    OffsetDateTime at = row.getOffsetDateTime("first_tried_at");
+    return at == null ? null : at.toInstant();
+  }
+
+  /** Logs the attempts and moves their deliveries on; returns the sequences whose head ended. */
+  static Future<List<OrderingSql.Sequence>> recordAttempts(SqlClient client, List<AttemptRecord> attempts) {
     int size = attempts.size();
     Long[] ids = new Long[size];
     Integer[] numbers = new Integer[size];
@@ -150,6 +164,18 @@ final class DeliverySql {
         .addArrayOfLong(latencies).addArrayOfInteger(statusCodes).addArrayOfString(bodies).addArrayOfString(errors)
         .addArrayOfString(outcomes).addArrayOfString(statuses).addArrayOfOffsetDateTime(nextAttemptAt)
         .addArrayOfString(messageIds);
-    return client.preparedQuery(RECORD_ATTEMPTS).execute(columns).map(v -> Collections.nCopies(size, null));
+    return client.preparedQuery(RECORD_ATTEMPTS).execute(columns).map(rows -> {
+      if (rows.size() == 0) {
+        return List.of();
+      }
+      Map<Long, Long> leases = new HashMap<>();
+      attempts.forEach(a -> leases.put(a.subscriptionId(), a.leaseMillis()));
+      List<OrderingSql.Sequence> ended = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        long subscription = row.getLong("subscription_id");
+        ended.add(new OrderingSql.Sequence(subscription, row.getString("sequence_key"), leases.get(subscription)));
+      }
+      return ended;
+    });
   }
 }

@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,19 +40,32 @@ final class EventSql {
       RETURNING id""";
 
   /**
-   * The deliveries a group owes, stored already leased to this instance (attempt 1 under way, due again only
-   * when the lease ends): dispatch sends them from memory at once, with no claim. A duplicate (a provider's
-   * retry, the sweep racing the fast path) is skipped and not returned, so it is not sent again.
+   * The deliveries a group owes. An unordered one is stored already leased to this instance (attempt 1 under way,
+   * due again only when the lease ends): dispatch sends it from memory at once, with no claim. An ordered one
+   * waits in its sequence, never due ('infinity'), until it is the head; a superseded status is stored ended.
+   * A duplicate (a provider's retry, the sweep racing the fast path) is skipped and not returned, so it is not
+   * sent again. The subscription's name comes back with a superseded row only, for its counter.
    */
-  static final String INSERT_LEASED_DELIVERIES = """
-      INSERT INTO deliveries (subscription_id, message_id, event_type, inbound_id, phone_number_id, status, attempts,
-                              next_attempt_at)
-      SELECT subscription_id, message_id, event_type, inbound_id, phone_number_id, 'pending', 1,
-             now() + lease_ms * interval '1 millisecond'
-      FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[])
-        AS d(subscription_id, message_id, event_type, inbound_id, phone_number_id, lease_ms)
-      ON CONFLICT (subscription_id, message_id) DO NOTHING
-      RETURNING id, subscription_id, message_id""";
+  static final String INSERT_DELIVERIES = """
+      WITH inserted AS (
+        INSERT INTO deliveries (subscription_id, message_id, event_type, inbound_id, phone_number_id, status, attempts,
+                                next_attempt_at, completed_at, sequence_key, sequence_pos)
+        SELECT subscription_id, message_id, event_type, inbound_id, phone_number_id, status,
+               CASE WHEN status = 'pending' AND sequence_key IS NULL THEN 1 ELSE 0 END,
+               CASE WHEN status <> 'pending' THEN now()
+                    WHEN sequence_key IS NULL THEN now() + lease_ms * interval '1 millisecond'
+                    ELSE 'infinity' END,
+               CASE WHEN status <> 'pending' THEN now() END,
+               sequence_key, sequence_pos
+        FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::text[],
+                    $8::text[], $9::int[])
+          AS d(subscription_id, message_id, event_type, inbound_id, phone_number_id, lease_ms, status, sequence_key,
+               sequence_pos)
+        ON CONFLICT (subscription_id, message_id) DO NOTHING
+        RETURNING id, subscription_id, message_id, status, sequence_key
+      )
+      SELECT i.id, i.subscription_id, i.message_id, i.status, i.sequence_key, s.name
+      FROM inserted i LEFT JOIN subscriptions s ON i.status = 'superseded' AND s.id = i.subscription_id""";
 
   static final String GET_EVENT = """
       SELECT json_build_object('id', id, 'type', type, 'source', source, 'inbound_id', inbound_id, 'waba_id', waba_id,
@@ -70,11 +84,27 @@ final class EventSql {
   /** What one webhook's commit made: deliveries leased and ready to send, and events an earlier copy brought. */
   record Stored(long inboundId, List<DeliveryJob> jobs, List<String> duplicates) {}
 
-  /** Returns, per request, the deliveries it created and the events it duplicated. */
-  static Future<List<Stored>> storeEvents(SqlConnection connection, List<PlannedWebhook> requests) {
+  /**
+   * What a group's commit made: per webhook, its leased deliveries and duplicates; the ordered sequences it added
+   * to (each may need its next head leased); and, per superseded status, its subscription's name.
+   */
+  record StoredGroup(List<Stored> perRequest, List<OrderingSql.Sequence> sequences, List<String> supersededFor) {}
+
+  /** The deliveries a group inserted: the leased ones by (subscription, message id), the sequences it added to. */
+  private record Inserted(Map<String, Long> leased, List<OrderingSql.Sequence> sequences, List<String> supersededFor) {}
+
+  /**
+   * Stores a group in the caller's transaction. Its ordered deliveries wait: their heads are leased once the group
+   * is committed and every body before it classified (docs/ordering.md).
+   */
+  static Future<StoredGroup> storeEvents(SqlConnection connection, List<PlannedWebhook> requests) {
     List<NormalizedEvent> events = new ArrayList<>();
+    List<PlannedDelivery> planned = new ArrayList<>();
+    List<Long> inboundIds = new ArrayList<>();
     for (PlannedWebhook request : requests) {
       events.addAll(request.classified().events());
+      planned.addAll(request.deliveries());
+      request.deliveries().forEach(d -> inboundIds.add(request.classified().inboundId()));
     }
     // One multi-row statement per table: cheaper for Postgres than a row per execution.
     Future<Set<String>> stored = events.isEmpty()
@@ -82,10 +112,44 @@ final class EventSql {
         : connection.preparedQuery(INSERT_EVENTS).execute(eventColumns(events)).map(EventSql::ids);
     return stored.compose(inserted -> {
       List<List<String>> duplicates = duplicates(requests, inserted);
-      return insertDeliveries(connection, requests)
+      return superseded(connection, planned)
+          .compose(superseded -> insertDeliveries(connection, planned, inboundIds, superseded))
           .compose(created -> connection.preparedQuery(WebhookSql.RECORD_OUTCOMES)
               .execute(processedColumns(requests, duplicates))
-              .map(v -> stored(requests, created, duplicates)));
+              .map(v -> new StoredGroup(stored(requests, created.leased(), duplicates), created.sequences(),
+                  created.supersededFor())));
+    });
+  }
+
+  /**
+   * Which of the planned statuses rank below one already stored for their subscription and message, by this group
+   * (earlier in it) or before it: those are recorded superseded, never sent (statusOrder: monotonic).
+   */
+  private static Future<boolean[]> superseded(SqlConnection connection, List<PlannedDelivery> planned) {
+    Map<String, OrderingSql.Mark> highest = new HashMap<>();
+    for (PlannedDelivery d : planned) {
+      if (d.statusOf() != null) {
+        highest.merge(OrderingSql.markKey(d.subscriptionId(), d.statusOf()),
+            new OrderingSql.Mark(d.subscriptionId(), d.statusOf(), d.statusRank()),
+            (a, b) -> a.rank() >= b.rank() ? a : b);
+      }
+    }
+    if (highest.isEmpty()) {
+      return Future.succeededFuture(new boolean[planned.size()]);
+    }
+    return OrderingSql.raiseStatusMarks(connection, new ArrayList<>(highest.values())).map(previous -> {
+      boolean[] superseded = new boolean[planned.size()];
+      Map<String, Integer> reached = new HashMap<>(previous);
+      for (int i = 0; i < planned.size(); i++) {
+        PlannedDelivery d = planned.get(i);
+        if (d.statusOf() != null) {
+          String key = OrderingSql.markKey(d.subscriptionId(), d.statusOf());
+          int before = reached.getOrDefault(key, 0);
+          superseded[i] = d.statusRank() < before;
+          reached.put(key, Math.max(before, d.statusRank()));
+        }
+      }
+      return superseded;
     });
   }
 
@@ -114,24 +178,30 @@ final class EventSql {
     return perRequest;
   }
 
-  /** The ids of the rows inserted, by (subscription, message id). */
-  private static Future<Map<String, Long>> insertDeliveries(SqlConnection connection, List<PlannedWebhook> requests) {
-    List<PlannedDelivery> planned = new ArrayList<>();
-    List<Long> inboundIds = new ArrayList<>();
-    for (PlannedWebhook request : requests) {
-      planned.addAll(request.deliveries());
-      request.deliveries().forEach(d -> inboundIds.add(request.classified().inboundId()));
-    }
+  private static Future<Inserted> insertDeliveries(SqlConnection connection, List<PlannedDelivery> planned,
+      List<Long> inboundIds, boolean[] superseded) {
     if (planned.isEmpty()) {
-      return Future.succeededFuture(Map.of());
+      return Future.succeededFuture(new Inserted(Map.of(), List.of(), List.of()));
     }
-    return connection.preparedQuery(INSERT_LEASED_DELIVERIES).execute(deliveryColumns(planned, inboundIds))
+    Map<Long, Long> leases = new HashMap<>();
+    planned.forEach(d -> leases.put(d.subscriptionId(), d.lease().toMillis()));
+    return connection.preparedQuery(INSERT_DELIVERIES).execute(deliveryColumns(planned, inboundIds, superseded))
         .map(rows -> {
-          Map<String, Long> created = new HashMap<>();
+          Map<String, Long> leased = new HashMap<>();
+          Set<OrderingSql.Sequence> sequences = new LinkedHashSet<>();
+          List<String> supersededFor = new ArrayList<>();
           for (Row row : rows) {
-            created.put(key(row.getLong("subscription_id"), row.getString("message_id")), row.getLong("id"));
+            long subscription = row.getLong("subscription_id");
+            String sequence = row.getString("sequence_key");
+            if ("superseded".equals(row.getString("status"))) {
+              supersededFor.add(row.getString("name"));
+            } else if (sequence != null) {
+              sequences.add(new OrderingSql.Sequence(subscription, sequence, leases.get(subscription)));
+            } else {
+              leased.put(key(subscription, row.getString("message_id")), row.getLong("id"));
+            }
           }
-          return created;
+          return new Inserted(leased, new ArrayList<>(sequences), supersededFor);
         });
   }
 
@@ -146,7 +216,7 @@ final class EventSql {
         Long id = created.remove(key(d.subscriptionId(), d.messageId()));
         if (id != null) {
           jobs.add(new DeliveryJob(id, d.subscriptionId(), d.messageId(), request.classified().inboundId(), 1,
-              d.lease().toMillis(), d.receivedAt(), d.body()));
+              d.lease().toMillis(), d.receivedAt(), d.body(), false, null));
         }
       }
       perRequest.add(new Stored(request.classified().inboundId(), jobs, duplicates.get(r)));
@@ -158,13 +228,16 @@ final class EventSql {
     return subscriptionId + ":" + messageId;
   }
 
-  private static Tuple deliveryColumns(List<PlannedDelivery> planned, List<Long> inboundIds) {
+  private static Tuple deliveryColumns(List<PlannedDelivery> planned, List<Long> inboundIds, boolean[] superseded) {
     int size = planned.size();
     Long[] subscriptions = new Long[size];
     String[] messageIds = new String[size];
     String[] types = new String[size];
     String[] phoneNumberIds = new String[size];
     Long[] leases = new Long[size];
+    String[] statuses = new String[size];
+    String[] sequences = new String[size];
+    Integer[] positions = new Integer[size];
     for (int i = 0; i < size; i++) {
       PlannedDelivery d = planned.get(i);
       subscriptions[i] = d.subscriptionId();
@@ -172,9 +245,14 @@ final class EventSql {
       types[i] = text(d.eventType());
       phoneNumberIds[i] = text(d.phoneNumberId());
       leases[i] = d.lease().toMillis();
+      statuses[i] = superseded[i] ? "superseded" : "pending";
+      // A superseded status is done: it holds no place in its sequence.
+      sequences[i] = superseded[i] ? null : text(d.sequenceKey());
+      positions[i] = d.sequencePos();
     }
     return Tuple.tuple().addArrayOfLong(subscriptions).addArrayOfString(messageIds).addArrayOfString(types)
-        .addArrayOfLong(inboundIds.toArray(Long[]::new)).addArrayOfString(phoneNumberIds).addArrayOfLong(leases);
+        .addArrayOfLong(inboundIds.toArray(Long[]::new)).addArrayOfString(phoneNumberIds).addArrayOfLong(leases)
+        .addArrayOfString(statuses).addArrayOfString(sequences).addArrayOfInteger(positions);
   }
 
   private static Tuple eventColumns(List<NormalizedEvent> events) {

@@ -18,7 +18,10 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +33,9 @@ import org.slf4j.LoggerFactory;
 final class PipelineWritesVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(PipelineWritesVerticle.class);
+  private static final int HEADLESS_PER_SWEEP = 1000;
+  private static final long FRONTIER_RETRY_MS = 5;
+  private static final long FRONTIER_MAX_RETRY_MS = 200;
 
   private final PgConnectOptions options;
   private final SwitchboardConfig.Storage config;
@@ -37,6 +43,16 @@ final class PipelineWritesVerticle extends VerticleBase {
   private Pool pool;
   private GroupCommit<PlannedWebhook, EventSql.Stored> eventCommits;
   private GroupCommit<AttemptRecord, Void> attemptCommits;
+  /** Every body below it is classified: ordered heads are leased only below it (docs/ordering.md). */
+  private long frontier;
+  /** Sequences whose next head waits for the frontier to pass it. */
+  private final Set<OrderingSql.Sequence> waiting = new LinkedHashSet<>();
+  private boolean advancing;
+  private boolean advanceAgain;
+  private long retryMillis = FRONTIER_RETRY_MS;
+  private boolean waking;
+  private boolean stopping;
+  private long wakeTimer = -1;
 
   PipelineWritesVerticle(PgConnectOptions options, SwitchboardConfig.Storage config, Meters meters) {
     this.options = options;
@@ -54,8 +70,9 @@ final class PipelineWritesVerticle extends VerticleBase {
     eventCommits = new GroupCommit<>(batch, 1, Pools::refusedData, size -> meters.storageBatch("events", size),
         this::writeEvents);
     attemptCommits = new GroupCommit<>(batch, 2, Pools::refusedData, size -> meters.storageBatch("attempts", size),
-        rows -> DeliverySql.recordAttempts(pool, rows));
+        this::writeAttempts);
     EventBus bus = vertx.eventBus();
+    wakeTimer = vertx.setPeriodic(config.recoveryInterval().toMillis(), id -> wakeHeadless());
     bus.<StoreEvents>consumer(Bus.STORE_EVENTS, m -> store(m.body()));
     bus.<AttemptRecords>consumer(Bus.RECORD_ATTEMPTS, m -> record(m.body()));
     bus.<ClaimDeliveries>consumer(Bus.CLAIM_DELIVERIES,
@@ -66,16 +83,120 @@ final class PipelineWritesVerticle extends VerticleBase {
 
   /** Commits one group and hands it on: its new deliveries to dispatch, its outcomes to whoever waits for them. */
   private Future<List<EventSql.Stored>> writeEvents(List<PlannedWebhook> rows) {
-    return pool.withTransaction(c -> EventSql.storeEvents(c, rows)).onSuccess(stored -> {
+    return pool.withTransaction(c -> EventSql.storeEvents(c, rows)).map(group -> {
       List<DeliveryJob> leased = new ArrayList<>();
-      stored.forEach(s -> leased.addAll(s.jobs()));
-      logDuplicates(stored);
+      group.perRequest().forEach(s -> leased.addAll(s.jobs()));
+      logDuplicates(group.perRequest());
+      group.supersededFor().forEach(name -> meters.delivery(name, "superseded"));
       if (!leased.isEmpty()) {
         vertx.eventBus().send(Bus.DELIVERIES_LEASED, new DeliveryBatch(leased));
       }
       vertx.eventBus().publish(Bus.OUTCOMES_RECORDED,
           new OutcomesRecorded(rows.stream().map(r -> r.classified().inboundId()).toList()));
+      if (!group.sequences().isEmpty()) {
+        waiting.addAll(group.sequences());
+        advanceFrontier();
+      }
+      return group.perRequest();
     });
+  }
+
+  /**
+   * Logs a batch of attempts; where one ended the head of an ordered sequence, the next head is leased at once if
+   * the frontier has passed it (it usually has: it waited while the head was tried), else it waits for the
+   * frontier. Should leasing fail, the sequence is headless until {@link #wakeHeadless} finds it.
+   */
+  private Future<List<Void>> writeAttempts(List<AttemptRecord> rows) {
+    return DeliverySql.recordAttempts(pool, rows).compose(ended -> {
+      if (!ended.isEmpty()) {
+        leaseHeads(ended);
+      }
+      return Future.succeededFuture(Collections.nCopies(rows.size(), null));
+    });
+  }
+
+  /**
+   * Moves the frontier up, then leases the heads that were waiting for it. One pass at a time; a commit meanwhile
+   * asks for another, so the sequences of a busy stream are served a pass after their commit.
+   */
+  private void advanceFrontier() {
+    if (advancing) {
+      advanceAgain = true;
+      return;
+    }
+    advancing = true;
+    advanceAgain = false;
+    long before = frontier;
+    OrderingSql.frontier(pool, frontier)
+        .compose(next -> {
+          frontier = Math.max(frontier, next);
+          // Stuck below a body still being classified (a crash's leftover waits for the sweep): back off.
+          retryMillis = frontier > before ? FRONTIER_RETRY_MS : Math.min(retryMillis * 2, FRONTIER_MAX_RETRY_MS);
+          List<OrderingSql.Sequence> ready = new ArrayList<>(waiting);
+          waiting.clear();
+          return leaseHeads(ready);
+        })
+        .onFailure(e -> {
+          if (!stopping) {
+            LOG.warn("moving the ordering frontier failed; ordered sequences wait for the next pass: {}", e.getMessage());
+          }
+        })
+        .onComplete(done -> {
+          advancing = false;
+          if (advanceAgain || (!waiting.isEmpty() && !stopping)) {
+            // Heads still below a body being classified: look again shortly, not in a tight loop.
+            vertx.setTimer(advanceAgain ? 1 : retryMillis, id -> advanceFrontier());
+          }
+        });
+  }
+
+  private Future<Void> leaseHeads(List<OrderingSql.Sequence> sequences) {
+    if (sequences.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    long below = frontier;
+    return pool.withTransaction(c -> OrderingSql.leaseNextHeads(c, sequences, below))
+        .onSuccess(leased -> {
+          if (!leased.jobs().isEmpty()) {
+            vertx.eventBus().send(Bus.DELIVERIES_LEASED, new DeliveryBatch(leased.jobs()));
+          }
+          if (!leased.waiting().isEmpty()) {
+            waiting.addAll(leased.waiting());
+            advanceFrontier();
+          }
+        })
+        .onFailure(e -> {
+          if (!stopping) {
+            LOG.warn("leasing the next head of {} ordered sequence(s) failed; they wait for the next sweep of headless"
+                + " sequences: {}", sequences.size(), e.getMessage());
+          }
+        })
+        .mapEmpty();
+  }
+
+  /** Sequences left with no head (an instance died between two steps) get their next row due now; claims take them. */
+  private void wakeHeadless() {
+    if (waking) {
+      return;
+    }
+    waking = true;
+    OrderingSql.frontier(pool, frontier)
+        .compose(next -> {
+          frontier = Math.max(frontier, next);
+          return OrderingSql.wakeHeadless(pool, HEADLESS_PER_SWEEP, frontier);
+        })
+        .onSuccess(woken -> {
+          if (woken > 0) {
+            LOG.info("{} ordered sequence(s) had no head; their next deliveries are due now", woken);
+          }
+        })
+        .onFailure(e -> {
+          if (!stopping) { // cut off by the pool closing at shutdown: not a failure
+            LOG.warn("sweep of headless ordered sequences failed; next try in {}: {}", config.recoveryInterval(),
+                e.getMessage());
+          }
+        })
+        .onComplete(done -> waking = false);
   }
 
   /** One line per group, not per webhook: a provider retrying a whole backlog must not flood the log. */
@@ -132,6 +253,8 @@ final class PipelineWritesVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(wakeTimer);
     return Pools.close(pool);
   }
 }

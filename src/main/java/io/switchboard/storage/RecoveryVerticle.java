@@ -10,10 +10,12 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,8 @@ final class RecoveryVerticle extends VerticleBase {
   private long timer = -1;
   private final Set<Long> awaited = new HashSet<>();
   private Promise<Void> batchDone;
+  /** What was received before is the start-up sweep's; what comes after, this instance's own pipeline's. */
+  private final Instant startedAt = Instant.now();
 
   RecoveryVerticle(PgConnectOptions options, SwitchboardConfig.Storage config) {
     this.options = options;
@@ -49,9 +53,24 @@ final class RecoveryVerticle extends VerticleBase {
     pool = Pools.durable(vertx, options, 2, "recovery");
     vertx.eventBus().<OutcomesRecorded>consumer(Bus.OUTCOMES_RECORDED, m -> outcomesRecorded(m.body()));
     // The first sweep waits for the whole pipeline: bodies re-sent before the parser listens would go nowhere.
-    vertx.eventBus().<Void>consumer(Bus.PIPELINE_DEPLOYED, m -> sweep());
+    vertx.eventBus().<Void>consumer(Bus.PIPELINE_DEPLOYED, m -> startUpSweep());
     timer = vertx.setPeriodic(config.recoveryInterval().toMillis(), id -> sweep());
     return Future.succeededFuture();
+  }
+
+  /**
+   * Classifies at once what an earlier run acknowledged and left, however recent, instead of a grace later:
+   * ordered delivery waits for those bodies (they were received before anything this run receives).
+   */
+  private void startUpSweep() {
+    sweeping = true;
+    Instant startedAt = this.startedAt;
+    WebhookSql.receivedBefore(pool, startedAt, BATCH)
+        .timeout(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .compose(found -> recover(found.webhooks(),
+            last -> WebhookSql.receivedBefore(pool, startedAt, BATCH, last, found.scanTo())))
+        .onComplete(done -> sweeping = false)
+        .onFailure(e -> LOG.warn("start-up recovery sweep failed; the periodic sweep retries: {}", e.getMessage()));
   }
 
   private void sweep() {
@@ -61,7 +80,8 @@ final class RecoveryVerticle extends VerticleBase {
     sweeping = true;
     WebhookSql.unprocessedWebhooks(pool, config.recoveryGrace(), BATCH)
         .timeout(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .compose(found -> recover(found.webhooks(), found.scanTo()))
+        .compose(found -> recover(found.webhooks(),
+            last -> WebhookSql.unprocessedAfter(pool, config.recoveryGrace(), BATCH, last, found.scanTo())))
         .onComplete(done -> sweeping = false)
         .onFailure(e -> {
           if (!stopping) { // a sweep cut off by the pool closing at shutdown is not a failure
@@ -75,7 +95,7 @@ final class RecoveryVerticle extends VerticleBase {
    * outage, an overload that outran classification): the next batch is read and sent at once, from just past
    * this one, instead of an interval later.
    */
-  private Future<Void> recover(List<WebhookReceived> webhooks, long scanTo) {
+  private Future<Void> recover(List<WebhookReceived> webhooks, Function<Long, Future<List<WebhookReceived>>> after) {
     if (webhooks.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -87,9 +107,8 @@ final class RecoveryVerticle extends VerticleBase {
     }
     long last = webhooks.get(webhooks.size() - 1).inboundId();
     return stored
-        .compose(v -> WebhookSql.unprocessedAfter(pool, config.recoveryGrace(), BATCH, last, scanTo)
-            .timeout(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS))
-        .compose(next -> recover(next, scanTo));
+        .compose(v -> after.apply(last).timeout(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS))
+        .compose(next -> recover(next, after));
   }
 
   /** Completes once every body of the batch has an outcome, or after a timeout: the drain goes on either way. */

@@ -7,7 +7,7 @@ import io.vertx.sqlclient.Tuple;
 
 /**
  * Purges rows older than {@code storage.retentionDays}, deliveries first (their attempts cascade), then
- * events and raw bodies, each in slices of {@link LogSql#DELETE_BATCH} so ingress never waits on a long lock.
+ * events, raw bodies and status marks, each in slices of {@link LogSql#DELETE_BATCH} so ingress never waits on a long lock.
  */
 final class RetentionSql {
 
@@ -29,6 +29,11 @@ final class RetentionSql {
       outcomes AS (DELETE FROM inbound_outcomes WHERE inbound_id IN (SELECT id FROM expired))
       DELETE FROM inbound_webhooks WHERE id IN (SELECT id FROM expired)""";
 
+  /** A message's status marks go with its statuses' retention: a status arriving later than that ranks afresh. */
+  static final String PURGE_STATUS_MARKS = """
+      DELETE FROM status_marks WHERE (subscription_id, status_of) IN (
+        SELECT subscription_id, status_of FROM status_marks WHERE updated_at < now() - $1 * interval '1 day' LIMIT $2)""";
+
   private RetentionSql() {}
 
   static Future<JsonObject> purgeExpired(SqlClient client, int retentionDays) {
@@ -43,6 +48,10 @@ final class RetentionSql {
           deleted.put("events", n);
           return LogSql.deleteInBatches(client, PURGE_WEBHOOKS, params, 0);
         })
-        .map(n -> deleted.put("inbound_webhooks", n));
+        .compose(n -> {
+          deleted.put("inbound_webhooks", n);
+          return LogSql.deleteInBatches(client, PURGE_STATUS_MARKS, params, 0);
+        })
+        .map(n -> deleted.put("status_marks", n));
   }
 }

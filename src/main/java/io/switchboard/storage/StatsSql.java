@@ -22,6 +22,7 @@ final class StatsSql {
                count(*) FILTER (WHERE status = 'succeeded') AS success,
                count(*) FILTER (WHERE status = 'failed') AS failed,
                count(*) FILTER (WHERE status = 'expired') AS expired,
+               count(*) FILTER (WHERE status = 'superseded') AS superseded,
                count(*) FILTER (WHERE status = 'pending') AS pending
         FROM d
       ), latency AS (
@@ -31,7 +32,8 @@ final class StatsSql {
       )
       SELECT json_build_object(
         'days', $2::int, 'instanceId', $1::text,
-        'total', c.total, 'success', c.success, 'failed', c.failed, 'expired', c.expired, 'pending', c.pending,
+        'total', c.total, 'success', c.success, 'failed', c.failed, 'expired', c.expired, 'superseded', c.superseded,
+        'pending', c.pending,
         'successRate', CASE WHEN c.success + c.failed = 0 THEN NULL
                             ELSE round(c.success::numeric / (c.success + c.failed), 4) END,
         'topEvents', (SELECT coalesce(json_agg(json_build_object('type', t.event_type, 'count', t.n)

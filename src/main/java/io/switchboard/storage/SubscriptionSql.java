@@ -3,6 +3,8 @@ package io.switchboard.storage;
 import io.switchboard.api.RotateSecret;
 import io.switchboard.api.StoredSubscription;
 import io.switchboard.config.SwitchboardConfig.Format;
+import io.switchboard.config.SwitchboardConfig.Ordering;
+import io.switchboard.config.SwitchboardConfig.StatusOrder;
 import io.switchboard.config.SwitchboardConfig.Subscription;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -27,14 +29,16 @@ final class SubscriptionSql {
   static final String UPSERT_CONFIG_SUBSCRIPTION = """
       INSERT INTO subscriptions (name, origin, url, events, source, phone_number_id, format, secret, headers,
                                  timeout_ms, schedule_ms, max_concurrency, rate_per_minute, enabled, expire_after_ms,
-                                 contact_key)
-      VALUES ($1, 'config', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                                 contact_key, ordering, status_order, ordering_hold_ms)
+      VALUES ($1, 'config', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
       ON CONFLICT (name) DO UPDATE SET
         url = excluded.url, events = excluded.events, source = excluded.source,
         phone_number_id = excluded.phone_number_id, format = excluded.format, secret = excluded.secret,
         headers = excluded.headers, timeout_ms = excluded.timeout_ms, schedule_ms = excluded.schedule_ms,
         max_concurrency = excluded.max_concurrency, rate_per_minute = excluded.rate_per_minute,
         expire_after_ms = excluded.expire_after_ms, contact_key = excluded.contact_key,
+        ordering = excluded.ordering, status_order = excluded.status_order,
+        ordering_hold_ms = excluded.ordering_hold_ms,
         enabled = excluded.enabled AND (subscriptions.disabled_at IS NULL OR subscriptions.url <> excluded.url),
         disabled_at = CASE WHEN subscriptions.url = excluded.url THEN subscriptions.disabled_at END,
         disabled_reason = CASE WHEN subscriptions.url = excluded.url THEN subscriptions.disabled_reason END,
@@ -55,22 +59,23 @@ final class SubscriptionSql {
   static final String ALL_SUBSCRIPTIONS = """
       SELECT id, name, origin, url, events, source, phone_number_id, format, secret, headers, timeout_ms,
              schedule_ms, max_concurrency, rate_per_minute, enabled, expire_after_ms, contact_key,
-             previous_secret, previous_secret_until
+             ordering, status_order, ordering_hold_ms, previous_secret, previous_secret_until
       FROM subscriptions ORDER BY id""";
 
   static final String INSERT_API_SUBSCRIPTION = """
       INSERT INTO subscriptions (name, origin, url, events, source, phone_number_id, format, secret, headers,
                                  timeout_ms, schedule_ms, max_concurrency, rate_per_minute, enabled, expire_after_ms,
-                                 contact_key)
-      VALUES ($1, 'api', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                                 contact_key, ordering, status_order, ordering_hold_ms)
+      VALUES ($1, 'api', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
       RETURNING id""";
 
   static final String UPDATE_API_SUBSCRIPTION = """
       UPDATE subscriptions SET
         name = $1, url = $2, events = $3, source = $4, phone_number_id = $5, format = $6, secret = $7,
         headers = $8, timeout_ms = $9, schedule_ms = $10, max_concurrency = $11, rate_per_minute = $12,
-        enabled = $13, expire_after_ms = $14, contact_key = $15, updated_at = now()
-      WHERE id = $16""";
+        enabled = $13, expire_after_ms = $14, contact_key = $15, ordering = $16, status_order = $17,
+        ordering_hold_ms = $18, updated_at = now()
+      WHERE id = $19""";
 
   static final String DELETE_SUBSCRIPTION = "DELETE FROM subscriptions WHERE id = $1";
 
@@ -86,13 +91,13 @@ final class SubscriptionSql {
   static final String LOCK_SUBSCRIPTION = """
       SELECT id, name, origin, url, events, source, phone_number_id, format, secret, headers, timeout_ms,
              schedule_ms, max_concurrency, rate_per_minute, enabled, expire_after_ms, contact_key,
-             previous_secret, previous_secret_until
+             ordering, status_order, ordering_hold_ms, previous_secret, previous_secret_until
       FROM subscriptions WHERE id = $1 FOR UPDATE""";
 
   static final String SUBSCRIPTION_BY_ID = """
       SELECT id, name, origin, url, events, source, phone_number_id, format, secret, headers, timeout_ms,
              schedule_ms, max_concurrency, rate_per_minute, enabled, expire_after_ms, contact_key,
-             previous_secret, previous_secret_until
+             ordering, status_order, ordering_hold_ms, previous_secret, previous_secret_until
       FROM subscriptions WHERE id = $1""";
 
   private static final String UNIQUE_VIOLATION = "23505";
@@ -187,7 +192,9 @@ final class SubscriptionSql {
         .addString(s.secret()).addValue(new JsonObject(new LinkedHashMap<>(s.headers())))
         .addLong(s.timeout().toMillis()).addArrayOfLong(schedule).addInteger(s.maxConcurrency())
         .addInteger(s.ratePerMinute()).addBoolean(s.enabled())
-        .addLong(s.expireAfter() == null ? null : s.expireAfter().toMillis()).addString(s.contactKey());
+        .addLong(s.expireAfter() == null ? null : s.expireAfter().toMillis()).addString(s.contactKey())
+        .addString(s.ordering().name().toLowerCase(Locale.ROOT)).addString(s.statusOrder().name().toLowerCase(Locale.ROOT))
+        .addLong(s.orderingHoldLimit().toMillis());
   }
 
   private static StoredSubscription subscription(Row row) {
@@ -203,7 +210,9 @@ final class SubscriptionSql {
         Duration.ofMillis(row.getLong("timeout_ms")), schedule, row.getInteger("max_concurrency"),
         row.getInteger("rate_per_minute"), row.getBoolean("enabled"),
         row.getLong("expire_after_ms") == null ? null : Duration.ofMillis(row.getLong("expire_after_ms")),
-        row.getString("contact_key"));
+        row.getString("contact_key"), Ordering.valueOf(row.getString("ordering").toUpperCase(Locale.ROOT)),
+        StatusOrder.valueOf(row.getString("status_order").toUpperCase(Locale.ROOT)),
+        Duration.ofMillis(row.getLong("ordering_hold_ms")));
     OffsetDateTime until = row.getOffsetDateTime("previous_secret_until");
     return new StoredSubscription(row.getLong("id"), row.getString("origin"), spec, row.getString("previous_secret"),
         until == null ? null : until.toInstant());

@@ -12,6 +12,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -81,13 +82,18 @@ final class WebhookSql {
    * capped it (every id there was handed out more than the grace ago), 'received', no outcome. OFFSET 0 keeps
    * the lateral lookup a probe by id, whatever the planner thinks of the candidates' count.
    */
-  static final String UNPROCESSED_WEBHOOKS = """
+  private static final String UNPROCESSED = """
       SELECT i.id, i.source, i.received_at, i.body
       FROM (%s) AS c
       CROSS JOIN LATERAL (SELECT * FROM inbound_webhooks w WHERE w.id = c.id OFFSET 0) AS i
-      WHERE i.status = 'received' AND i.received_at < now() - $2 * interval '1 millisecond'
+      WHERE i.status = 'received' AND i.received_at < %s
       ORDER BY i.id
-      LIMIT $3""".formatted(WITHOUT_OUTCOME.formatted("$1::bigint", "$4::bigint"));
+      LIMIT $3""";
+  static final String UNPROCESSED_WEBHOOKS = UNPROCESSED.formatted(WITHOUT_OUTCOME.formatted("$1::bigint", "$4::bigint"),
+      "now() - $2 * interval '1 millisecond'");
+  /** The same, received before a given time: the start-up sweep's (this instance handles what came after). */
+  static final String UNPROCESSED_RECEIVED_BEFORE = UNPROCESSED.formatted(
+      WITHOUT_OUTCOME.formatted("$1::bigint", "$4::bigint"), "$2::timestamptz");
 
   /**
    * The body goes out as bytes and is decoded in Java: convert_from would fail on a body that is not UTF-8.
@@ -205,6 +211,38 @@ final class WebhookSql {
           // Caught up (the usual case): nothing between the watermark and the last sample to read.
           return read(client, grace, limit, from, to).map(webhooks -> new Recovered(webhooks, to));
         });
+  }
+
+  /** The watermark, and the last id the sequence has handed out. */
+  static final String START_UP_BOUNDS = """
+      SELECT r.inbound_id,
+             (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM inbound_webhooks_id_seq) AS last_id
+      FROM recovery_watermark r""";
+
+  /**
+   * At start, every body received before {@code startedAt} and never classified, however young: a crash's
+   * leftovers. Bodies received since are this instance's own, on their way through its pipeline. The grace is
+   * for another instance's commits in flight, which this may classify too (harmless: storing events is
+   * idempotent). The watermark does not move: only the periodic sweep's grace makes that safe.
+   */
+  static Future<Recovered> receivedBefore(SqlClient client, Instant startedAt, int limit) {
+    return client.query(START_UP_BOUNDS).execute().compose(rows -> {
+      Row bounds = rows.iterator().next();
+      long to = bounds.getLong("last_id");
+      return receivedBefore(client, startedAt, limit, bounds.getLong("inbound_id"), to)
+          .map(webhooks -> new Recovered(webhooks, to));
+    });
+  }
+
+  /** The next of those after {@code afterId}, for the start-up sweep draining a backlog. */
+  static Future<List<WebhookReceived>> receivedBefore(SqlClient client, Instant startedAt, int limit, long afterId,
+      long scanTo) {
+    long to = Math.min(scanTo, afterId + (long) DRAIN_WINDOW_BATCHES * limit);
+    return afterId >= to
+        ? Future.succeededFuture(List.of())
+        : client.preparedQuery(UNPROCESSED_RECEIVED_BEFORE)
+            .execute(Tuple.of(afterId, startedAt.atOffset(java.time.ZoneOffset.UTC), limit, to))
+            .map(WebhookSql::received);
   }
 
   /**

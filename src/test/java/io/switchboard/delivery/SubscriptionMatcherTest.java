@@ -28,7 +28,7 @@ class SubscriptionMatcherTest {
   private static final NormalizedEvent D360_RECEIVED = event("evt_4", "message.received", "360dialog", "333");
 
   private static NormalizedEvent event(String id, String type, String source, String phoneNumberId) {
-    return new NormalizedEvent(id, type, source, T, T, "waba_1", phoneNumberId, "+15550000000", INBOUND, null, "{}");
+    return new NormalizedEvent(id, type, source, T, T, "waba_1", phoneNumberId, "+15550000000", INBOUND, null, null, "{}");
   }
 
   private static ClassifiedWebhook webhook(NormalizedEvent... events) {
@@ -168,9 +168,9 @@ class SubscriptionMatcherTest {
   @DisplayName("contactKey keeps only the events of that person; events naming nobody do not match it")
   void contactKey() {
     NormalizedEvent alice = new NormalizedEvent("evt_a", "message.received", "meta", T, T, "waba_1", "111", "+1", INBOUND,
-        "US.1", "{}");
+        "US.1", null, "{}");
     NormalizedEvent bob = new NormalizedEvent("evt_b", "message.received", "meta", T, T, "waba_1", "111", "+1", INBOUND,
-        "US.2", "{}");
+        "US.2", null, "{}");
     Subscription spec = new Subscription("sub9", "https://example.com/9", List.of("*"), null, null, "secret",
         Format.NORMALIZED, Map.of(), Duration.ofSeconds(30), List.of(Duration.ofSeconds(5)), 10, null, true, null, "US.1");
     SubscriptionMatcher matcher = new SubscriptionMatcher(List.of(new StoredSubscription(9, "config", spec)));

@@ -39,7 +39,7 @@ class RetentionTest {
     TestPostgres.execute("UPDATE deliveries SET created_at = now() - interval '40 days' WHERE inbound_id = 1");
 
     JsonObject deleted = Await.result(vertx.eventBus().<JsonObject>request(Bus.PURGE_EXPIRED, null)).body();
-    assertEquals(new JsonObject().put("deliveries", 1).put("events", 1).put("inbound_webhooks", 1), deleted);
+    assertEquals(new JsonObject().put("deliveries", 1).put("events", 1).put("inbound_webhooks", 1).put("status_marks", 0), deleted);
     assertEquals(1, TestPostgres.count("SELECT * FROM inbound_webhooks"));
     assertEquals(1, TestPostgres.count("SELECT * FROM inbound_outcomes WHERE inbound_id = 2"));
     assertEquals(1, TestPostgres.count("SELECT * FROM inbound_outcomes"));

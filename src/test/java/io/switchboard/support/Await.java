@@ -11,8 +11,12 @@ public final class Await {
   private Await() {}
 
   public static <T> T result(Future<T> future) {
+    return result(future, Duration.ofSeconds(30));
+  }
+
+  public static <T> T result(Future<T> future, Duration timeout) {
     try {
-      return future.await(30, TimeUnit.SECONDS);
+      return future.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       throw new AssertionError("future did not complete: " + e, e);
     }

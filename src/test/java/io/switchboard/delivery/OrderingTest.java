@@ -1,0 +1,135 @@
+package io.switchboard.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.support.Await;
+import io.switchboard.support.CallbackServer;
+import io.switchboard.support.ManagementClient;
+import io.switchboard.support.Payloads;
+import io.switchboard.support.TestPostgres;
+import io.switchboard.support.TestRouter;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("Ordered delivery: per-contact order and statuses that never go backwards (docs/ordering.md)")
+class OrderingTest {
+
+  private static final String SCHEDULE = "300ms,300ms,300ms,300ms,300ms,300ms";
+
+  private static String text(CallbackServer.Received r) {
+    return r.json().getJsonObject("data").getString("text");
+  }
+
+  private static String status(CallbackServer.Received r) {
+    return r.json().getJsonObject("data").getString("status");
+  }
+
+  @Test
+  @DisplayName("read posted before delivered: a monotonic subscription gets read only (delivered superseded, in logs, stats and metrics); a plain one gets both")
+  void monotonicStatuses(Vertx vertx) {
+    TestPostgres.reset();
+    CallbackServer callbacks = new CallbackServer(vertx).start();
+    JsonObject tree = TestRouter.baseConfig();
+    tree.getJsonArray("subscriptions")
+        .add(TestRouter.subscription("mono", callbacks.url("/mono"), "message.status.*").put("statusOrder", "monotonic"))
+        .add(TestRouter.subscription("plain", callbacks.url("/plain"), "message.status.*"));
+    TestRouter router = TestRouter.start(vertx, tree);
+
+    String wamid = "wamid.ordering-monotonic-1";
+    assertEquals(200, router.postMeta(Payloads.status("15550001111", wamid, "read")).statusCode());
+    Await.until("read reached both", Duration.ofSeconds(10),
+        () -> callbacks.at("/mono").size() == 1 && callbacks.at("/plain").size() == 1);
+    assertEquals(200, router.postMeta(Payloads.status("15550001111", wamid, "delivered")).statusCode());
+    Await.until("the plain subscription got delivered too", Duration.ofSeconds(10), () -> callbacks.at("/plain").size() == 2);
+    Await.until("the monotonic one recorded it superseded", Duration.ofSeconds(10), () -> TestPostgres.count(
+        "SELECT * FROM deliveries WHERE status = 'superseded'") == 1);
+
+    assertEquals(List.of("read"), callbacks.at("/mono").stream().map(OrderingTest::status).toList());
+    assertEquals(List.of("read", "delivered"), callbacks.at("/plain").stream().map(OrderingTest::status).toList());
+    ManagementClient api = new ManagementClient(router);
+    JsonObject superseded = api.get("/api/webhook/logs?status=superseded").bodyAsJsonObject();
+    assertEquals(1, superseded.getJsonArray("data").size());
+    assertEquals("message.status.delivered", superseded.getJsonArray("data").getJsonObject(0).getString("event_type"));
+    assertEquals(1, ManagementClient.data(api.get("/api/webhook/stats?days=1")).getInteger("superseded"));
+    assertTrue(router.get("/metrics").bodyAsString().matches(
+        "(?s).*switchboard_deliveries_total\\{[^}]*outcome=\"superseded\"[^}]*subscription=\"mono\"[^}]*\\} 1\\.0.*"),
+        "counted in the metrics");
+    // A status a monotonic subscription has no rank for (failed) always passes.
+    assertEquals(200, router.postMeta(Payloads.status("15550001111", wamid, "failed")).statusCode());
+    Await.until("failed passes", Duration.ofSeconds(10), () -> callbacks.at("/mono").size() == 2);
+  }
+
+  @Test
+  @DisplayName("m1..m5 of one contact while the subscriber fails m2 three times: received in order; another contact is not held meanwhile")
+  void contactOrder(Vertx vertx) {
+    TestPostgres.reset();
+    CallbackServer callbacks = new CallbackServer(vertx).start();
+    AtomicInteger m2Failures = new AtomicInteger();
+    Map<String, Long> acceptedAt = new ConcurrentHashMap<>();
+    callbacks.script(r -> {
+      String text = text(r);
+      if ("alice m2".equals(text) && m2Failures.incrementAndGet() <= 3) {
+        return new CallbackServer.Answer(503, null, 0);
+      }
+      acceptedAt.putIfAbsent(text, System.nanoTime());
+      return CallbackServer.Answer.ok();
+    });
+    JsonObject tree = TestRouter.baseConfig();
+    tree.getJsonArray("subscriptions")
+        .add(TestRouter.subscription("ordered", callbacks.url("/ordered"), "message.received")
+            .put("ordering", "contact").put("schedule", SCHEDULE));
+    TestRouter router = TestRouter.start(vertx, tree);
+
+    for (int i = 1; i <= 5; i++) {
+      assertEquals(200, router.postMeta(Payloads.text("15550001111", "wamid.alice-" + i, "alice m" + i)).statusCode());
+    }
+    Await.until("m2 failed once", Duration.ofSeconds(10), () -> m2Failures.get() >= 1);
+    for (int i = 1; i <= 3; i++) {
+      assertEquals(200, router.postMeta(Payloads.text("15550002222", "wamid.bob-" + i, "bob m" + i)).statusCode());
+    }
+    Await.until("every message accepted", Duration.ofSeconds(20), () -> acceptedAt.size() == 8);
+
+    List<String> alice = callbacks.accepted.stream().map(OrderingTest::text).filter(t -> t.startsWith("alice")).toList();
+    assertEquals(List.of("alice m1", "alice m2", "alice m3", "alice m4", "alice m5"), alice);
+    List<String> aliceTried = callbacks.received.stream().map(OrderingTest::text).filter(t -> t.startsWith("alice"))
+        .distinct().toList();
+    assertEquals(alice, aliceTried, "nothing of alice's was even tried out of turn");
+    assertEquals(4, m2Failures.get(), "m2 failed three times, then was accepted");
+    assertTrue(acceptedAt.get("bob m3") < acceptedAt.get("alice m2"),
+        "bob's messages went through while alice's m2 was failing");
+    assertEquals(0, TestPostgres.count("SELECT * FROM deliveries WHERE status <> 'succeeded'"));
+  }
+
+  @Test
+  @DisplayName("a head failing past orderingHoldLimit is failed (retryable) and its contact moves on")
+  void holdLimit(Vertx vertx) {
+    TestPostgres.reset();
+    CallbackServer callbacks = new CallbackServer(vertx).start();
+    callbacks.script(r -> "carol m1".equals(text(r)) ? new CallbackServer.Answer(503, null, 0) : CallbackServer.Answer.ok());
+    JsonObject tree = TestRouter.baseConfig();
+    tree.getJsonArray("subscriptions")
+        .add(TestRouter.subscription("ordered", callbacks.url("/ordered"), "message.received")
+            .put("ordering", "contact").put("schedule", SCHEDULE).put("orderingHoldLimit", "1s"));
+    TestRouter router = TestRouter.start(vertx, tree);
+
+    assertEquals(200, router.postMeta(Payloads.text("15550003333", "wamid.carol-1", "carol m1")).statusCode());
+    assertEquals(200, router.postMeta(Payloads.text("15550003333", "wamid.carol-2", "carol m2")).statusCode());
+    Await.until("m2 delivered after m1 was given up", Duration.ofSeconds(15),
+        () -> callbacks.accepted.stream().anyMatch(r -> "carol m2".equals(text(r))));
+    assertEquals("failed", TestPostgres.queryString("SELECT status FROM deliveries d JOIN events e ON e.id = d.message_id"
+        + " WHERE e.payload->'data'->>'text' = 'carol m1'"));
+    assertTrue(TestPostgres.queryString("SELECT last_error FROM deliveries WHERE status = 'failed'")
+        .contains("orderingHoldLimit"));
+  }
+}
