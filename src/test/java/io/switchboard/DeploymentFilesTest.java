@@ -43,6 +43,7 @@ class DeploymentFilesTest {
       assertTrue(REQUIRED.matcher(switchboard.get(key)).matches(), () -> key + " = " + switchboard.get(key));
     }
     assertTrue(REQUIRED.matcher(env(service("postgres")).get("POSTGRES_PASSWORD")).matches());
+    assertTrue(REQUIRED.matcher(env(service("grafana")).get("GF_SECURITY_ADMIN_PASSWORD")).matches());
     assertFalse(Files.readString(Path.of("compose.yaml")).contains("change-me"));
   }
 
@@ -55,6 +56,23 @@ class DeploymentFilesTest {
     Map<String, Object> switchboard = service("switchboard");
     assertEquals(Map.of("postgres", Map.of("condition", "service_healthy")), switchboard.get("depends_on"));
     assertEquals("on-failure", switchboard.get("restart"));
+  }
+
+  @Test
+  @DisplayName("compose.yaml provisions Grafana from conf/grafana: Prometheus as data source, the Switchboard dashboard")
+  @SuppressWarnings("unchecked")
+  void grafanaProvisioned() throws Exception {
+    List<String> volumes = (List<String>) service("grafana").get("volumes");
+    assertTrue(volumes.contains("./conf/grafana/provisioning:/etc/grafana/provisioning:ro"), volumes::toString);
+    assertTrue(volumes.contains("./conf/grafana/dashboards:/var/lib/grafana/dashboards:ro"), volumes::toString);
+    Map<String, Object> datasources = new Yaml(new SafeConstructor(new LoaderOptions()))
+        .load(Files.readString(Path.of("conf/grafana/provisioning/datasources/prometheus.yml")));
+    assertEquals("http://prometheus:9090",
+        ((List<Map<String, Object>>) datasources.get("datasources")).get(0).get("url"));
+    io.vertx.core.json.JsonObject dashboard = new io.vertx.core.json.JsonObject(
+        Files.readString(Path.of("conf/grafana/dashboards/switchboard.json")));
+    assertEquals("switchboard", dashboard.getString("uid"));
+    assertTrue(dashboard.getJsonArray("panels").size() >= 10);
   }
 
   @Test

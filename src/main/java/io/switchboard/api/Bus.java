@@ -74,8 +74,17 @@ public final class Bus {
   public static final String DELETE_DELIVERIES = "switchboard.storage.delete-deliveries";
   /** {@link Lookup} of an event id → {@code JsonObject} with its payload; fails 404. */
   public static final String GET_EVENT = "switchboard.storage.get-event";
-  /** {@link Lookup} of an inbound id → {@code JsonObject} with the raw body as text and its event ids; fails 404. */
+  /** {@link Lookup} of an inbound id → {@code JsonObject} with the raw body as text, its events and their deliveries; fails 404. */
   public static final String GET_WEBHOOK = "switchboard.storage.get-webhook";
+  /** {@link FindWebhooks} → {@code JsonObject {data: [...], next_cursor}}: raw inbound webhooks, bodies left out. */
+  public static final String FIND_WEBHOOKS = "switchboard.storage.find-webhooks";
+  /** {@link ReplayDeliveries} → {@code Integer}: how many deliveries a replay would make due, changing nothing. */
+  public static final String COUNT_REPLAY = "switchboard.storage.count-replay";
+  /**
+   * {@code null} → {@code JsonObject} keyed by subscription id: each endpoint's circuit, in-flight count and last
+   * success and failure as this instance's dispatch saw them (ingress → dispatch).
+   */
+  public static final String DESCRIBE_ENDPOINTS = "switchboard.delivery.describe-endpoints";
   /** {@link Lookup} → {@link StoredSubscription}; fails 404. */
   public static final String GET_SUBSCRIPTION = "switchboard.storage.get-subscription";
   /** {@link SaveSubscription} → {@link StoredSubscription} once committed and published; fails 404, or 409 (name taken, or config-owned). */
@@ -97,7 +106,7 @@ public final class Bus {
       SubscriptionSet.class, ClaimDeliveries.class, ReleaseDeliveries.class,
       StoredSubscription.class, Lookup.class, FindDeliveries.class, ReplayDeliveries.class,
       SummarizeDeliveries.class, DeleteDeliveries.class, SaveSubscription.class, DeleteSubscription.class,
-      RotateSecret.class, SendTest.class);
+      RotateSecret.class, SendTest.class, FindWebhooks.class);
 
   private Bus() {}
 

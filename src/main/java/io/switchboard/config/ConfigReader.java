@@ -70,13 +70,17 @@ public final class ConfigReader {
         subscriptions(tree, delivery),
         delivery,
         storage(values.object(tree, "storage", "")),
-        new Admin(values.strings(values.object(tree, "admin", ""), "apiKeys", "admin")),
+        admin(values.object(tree, "admin", "")),
         logging(values.object(tree, "logging", "")));
     PlaceholderSecrets.check(config, values);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     return config;
+  }
+
+  private Admin admin(JsonObject admin) {
+    return new Admin(values.strings(admin, "apiKeys", "admin"), values.duration(admin, "sessionTimeout", "admin"));
   }
 
   private SwitchboardConfig.Logging logging(JsonObject logging) {

@@ -156,7 +156,8 @@ public record SwitchboardConfig(
   /** {@code json}: one JSON object per log line (for log shippers) instead of plain text. */
   public record Logging(boolean json, String level) {}
 
-  public record Admin(List<String> apiKeys) {
+  /** {@code sessionTimeout}: how long a console login lasts (the cookie's Max-Age), from the login on. */
+  public record Admin(List<String> apiKeys, Duration sessionTimeout) {
 
     public Admin {
       apiKeys = List.copyOf(apiKeys);

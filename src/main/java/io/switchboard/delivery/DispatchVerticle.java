@@ -38,6 +38,7 @@ public final class DispatchVerticle extends VerticleBase {
       bus.<DeliveryBatch>consumer(Bus.DELIVERIES_LEASED, m -> dispatcher.accept(m.body().jobs()));
       bus.<Void>consumer(Bus.DELIVERIES_DUE, m -> dispatcher.deliveriesDue());
       bus.<SendTest>consumer(Bus.SEND_TEST, m -> tests.send(m.body()).onSuccess(m::reply));
+      bus.<Void>consumer(Bus.DESCRIBE_ENDPOINTS, m -> m.reply(dispatcher.describe()));
       vertx.setPeriodic(config.pollInterval().toMillis(), id -> dispatcher.claimAll());
       return null;
     });

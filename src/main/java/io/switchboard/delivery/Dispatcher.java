@@ -11,6 +11,7 @@ import io.switchboard.api.ReleaseDeliveries;
 import io.switchboard.api.StoredSubscription;
 import io.switchboard.config.SwitchboardConfig;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -212,7 +213,9 @@ final class Dispatcher {
   private void finished(Endpoint endpoint, FinishedAttempt attempt) {
     if (attempt.result() instanceof AttemptResult.Delivered) {
       endpoint.circuit.succeeded();
+      endpoint.lastSuccessAt = Instant.now();
     } else if (attempt.result() instanceof AttemptResult.Retryable) {
+      endpoint.lastFailureAt = Instant.now();
       endpointFailed(endpoint);
     } else if (attempt.result() instanceof AttemptResult.Rejected r && r.status() != null) {
       endpoint.circuit.succeeded(); // it answered (a 4xx about this delivery): the endpoint itself is up
@@ -248,6 +251,14 @@ final class Dispatcher {
           disableAfter);
       vertx.eventBus().send(Bus.DISABLE_SUBSCRIPTION, endpoint.id());
     }
+  }
+
+  /** Every active endpoint as {@link Endpoint#describe} shows it, keyed by subscription id. */
+  JsonObject describe() {
+    long now = System.nanoTime();
+    JsonObject all = new JsonObject();
+    endpoints.forEach((id, endpoint) -> all.put(Long.toString(id), endpoint.describe(now)));
+    return all;
   }
 
   /** One timer per endpoint at a time: resume sending and claiming when the rate or the circuit allows. */

@@ -3,9 +3,11 @@ package io.switchboard.delivery;
 import io.switchboard.api.DeliveryJob;
 import io.switchboard.api.StoredSubscription;
 import io.switchboard.config.SwitchboardConfig;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Locale;
 
 /**
  * One subscription's delivery state on this instance: the leased jobs waiting in memory, what is on the
@@ -39,6 +41,9 @@ final class Endpoint {
   boolean disabling;
   /** Replaced or removed by a subscription reload: finishes what is on the wire, starts nothing new. */
   boolean retired;
+  /** The last answered attempt and the last failed one, for the console; null until there is one. */
+  Instant lastSuccessAt;
+  Instant lastFailureAt;
 
   Endpoint(StoredSubscription subscription, SwitchboardConfig.Delivery config, long nowNanos) {
     this.subscription = subscription;
@@ -121,5 +126,19 @@ final class Endpoint {
   boolean canSend(long nowNanos) {
     return !retired && inFlight < maxConcurrency() && !held.isEmpty() && circuit.allowsRequest(nowNanos)
         && (rate == null || rate.available(nowNanos) >= 1);
+  }
+
+  /** What an operator sees of this endpoint: circuit state, in-flight and held counts, last success and failure. */
+  JsonObject describe(long nowNanos) {
+    // Read only: an open circuit past its cooldown turns half-open when the next send asks, not here.
+    long openForNanos = circuit.state() == CircuitBreaker.State.OPEN ? Math.max(0, circuit.openUntilNanos() - nowNanos) : 0;
+    CircuitBreaker.State state = circuit.state() == CircuitBreaker.State.OPEN && openForNanos == 0
+        ? CircuitBreaker.State.HALF_OPEN : circuit.state();
+    return new JsonObject().put("subscription", subscription.spec().name())
+        .put("circuit", state.name().toLowerCase(Locale.ROOT))
+        .put("open_for_ms", openForNanos / 1_000_000).put("failing_for_ms", circuit.failingFor(nowNanos).toMillis())
+        .put("in_flight", inFlight).put("held", held.size())
+        .put("last_success_at", lastSuccessAt == null ? null : lastSuccessAt.toString())
+        .put("last_failure_at", lastFailureAt == null ? null : lastFailureAt.toString());
   }
 }

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * The HTTP front door: provider webhooks, health, and the debug buffer. One instance per event loop; they
- * share the port and the ring buffer. Everything that needs Postgres is asked of storage over the bus.
+ * The HTTP front door: provider webhooks, health, the debug buffer, the management API and the console. One
+ * instance per event loop; they share the port, the ring buffer and the console's sessions. Everything that
+ * needs Postgres is asked of storage over the bus.
  */
 public final class IngressVerticle extends VerticleBase {
 
@@ -25,6 +26,7 @@ public final class IngressVerticle extends VerticleBase {
   private final RecentRequests recent;
   private final RateLimits limits;
   private final Meters meters;
+  private ConsoleSessions sessions;
 
   public IngressVerticle(SwitchboardConfig config, RecentRequests recent, RateLimits limits, Meters meters) {
     this.config = config;
@@ -35,6 +37,12 @@ public final class IngressVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    sessions = new ConsoleSessions(vertx, config.admin().sessionTimeout());
+    vertx.setPeriodic(60_000, id -> sessions.purgeExpired());
+    return ConsolePages.load(vertx).compose(this::listen);
+  }
+
+  private Future<?> listen(ConsolePages pages) {
     WebhookHandler webhooks = new WebhookHandler(vertx, config, recent, limits, meters);
     RequestDeadlines deadlines = new RequestDeadlines(vertx, config.http().requestReadTimeout().toMillis());
     ClientAborts aborts = new ClientAborts();
@@ -47,6 +55,7 @@ public final class IngressVerticle extends VerticleBase {
     router.get("/health/ready").handler(this::ready);
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(meters.scrape()));
+    new Console(config.admin(), pages, sessions, new ConsoleStreams(vertx, meters, recent)).mount(router);
     router.route("/api/*").subRouter(ManagementApi.router(vertx, config, this::requireAdminKey, aborts));
     router.get("/webhooks/:source/debug/recent").handler(this::requireAdminKey).handler(this::recentRequests);
     router.route("/webhooks/:source").handler(ctx -> withSource(ctx, webhooks::limit));
@@ -118,14 +127,28 @@ public final class IngressVerticle extends VerticleBase {
         .onFailure(e -> Errors.send(ctx, 503, "not_ready", "storage is not reachable: " + e.getMessage()));
   }
 
+  /**
+   * An admin key in {@code X-API-Key}, or a console session (its cookie): then a state-changing call must also
+   * pass the console's CSRF guard, since a browser sends the cookie whoever asked it to.
+   */
   private void requireAdminKey(RoutingContext ctx) {
     String given = ctx.request().getHeader("x-api-key");
-    boolean allowed = config.admin().apiKeys().stream().anyMatch(key -> WebhookAuth.tokenMatches(key, given));
-    if (allowed) {
-      ctx.next();
-    } else {
-      Errors.send(ctx, 401, "unauthorized", "a valid X-API-Key header is required");
+    if (given != null) {
+      if (config.admin().apiKeys().stream().anyMatch(key -> WebhookAuth.tokenMatches(key, given))) {
+        ctx.next();
+      } else {
+        Errors.send(ctx, 401, "unauthorized", "a valid X-API-Key header is required");
+      }
+      return;
     }
+    sessions.of(ctx).ifPresentOrElse(session -> {
+      String refusal = ConsoleSessions.refusal(ctx, session);
+      if (refusal == null) {
+        ctx.next();
+      } else {
+        Errors.send(ctx, 403, "forbidden", refusal);
+      }
+    }, () -> Errors.send(ctx, 401, "unauthorized", "a valid X-API-Key header is required"));
   }
 
   private void recentRequests(RoutingContext ctx) {

@@ -9,6 +9,7 @@ import static io.switchboard.ingress.ApiRequests.text;
 import io.switchboard.api.Bus;
 import io.switchboard.api.DeleteDeliveries;
 import io.switchboard.api.FindDeliveries;
+import io.switchboard.api.FindWebhooks;
 import io.switchboard.api.Lookup;
 import io.switchboard.api.ReplayDeliveries;
 import io.switchboard.api.SendTest;
@@ -35,7 +36,8 @@ import java.util.Set;
 final class ManagementApi {
 
   static final int MAX_BODY_BYTES = 256 * 1024;
-  private static final Set<String> REPLAY_FIELDS = Set.of("status", "since", "until", "subscription");
+  private static final Set<String> REPLAY_FIELDS = Set.of("status", "since", "until", "subscription", "dryRun");
+  private static final Set<String> INBOUND_STATUSES = Set.of("received", "processed", "parse_error", "invalid", "refused");
   private static final Set<String> DELETE_FIELDS = Set.of("instanceId", "days");
   private static final Set<String> TEST_FIELDS = Set.of("url", "secret");
   /** A classpath resource; Vert.x's file resolver serves it from the jar without blocking the loop. */
@@ -65,6 +67,8 @@ final class ManagementApi {
     router.get("/webhook/stats").handler(api::stats);
     router.post("/webhook/test").handler(api::test);
     router.get("/events/:id").handler(ctx -> handle(ctx, () -> api.ask(Bus.GET_EVENT, new Lookup(ctx.pathParam("id")))));
+    router.get("/inbound").handler(api::inbound);
+    router.get("/endpoints").handler(ctx -> handle(ctx, () -> api.ask(Bus.DESCRIBE_ENDPOINTS, null)));
     router.get("/inbound/:id").handler(
         ctx -> handle(ctx, () -> api.ask(Bus.GET_WEBHOOK, Lookup.of(ApiRequests.id(ctx, "id")))));
     new SubscriptionsApi(vertx, config).mount(router);
@@ -78,6 +82,21 @@ final class ManagementApi {
           text(ctx, "event"), text(ctx, "subscription"), integer("limit", text(ctx, "limit"), 50, 1, 500),
           cursor == null ? null : cursor(cursor));
       return ask(Bus.FIND_DELIVERIES, query);
+    });
+  }
+
+  private void inbound(RoutingContext ctx) {
+    handle(ctx, () -> {
+      String status = text(ctx, "status");
+      if (status != null && !INBOUND_STATUSES.contains(status)) {
+        throw new BadParameter("status must be one of received, processed, parse_error, invalid, refused (got '"
+            + status + "')");
+      }
+      String cursor = text(ctx, "cursor");
+      FindWebhooks query = new FindWebhooks(text(ctx, "source"), status, instant("since", text(ctx, "since")),
+          instant("until", text(ctx, "until")), integer("limit", text(ctx, "limit"), 50, 1, 500),
+          cursor == null ? null : cursor(cursor));
+      return ask(Bus.FIND_WEBHOOKS, query);
     });
   }
 
@@ -97,14 +116,23 @@ final class ManagementApi {
     handle(ctx, () -> ask(Bus.RETRY_DELIVERY, Lookup.of(ApiRequests.id(ctx, "id"))));
   }
 
-  /** {@code status} defaults to failed: replaying the dead letters is what an operator does after a fix. */
+  /**
+   * {@code status} defaults to failed: replaying the dead letters is what an operator does after a fix.
+   * {@code dryRun: true} only counts them ({@code {"matching": n}}), so the count can be shown before confirming.
+   */
   private void replay(RoutingContext ctx) {
     handle(ctx, () -> {
       JsonObject body = ApiRequests.body(ctx, REPLAY_FIELDS);
       String status = ApiRequests.status(body.getValue("status") == null ? "failed" : String.valueOf(body.getValue("status")));
       ReplayDeliveries replay = new ReplayDeliveries(status, instant("since", string(body, "since")),
           instant("until", string(body, "until")), string(body, "subscription"));
-      return ask(Bus.REPLAY_DELIVERIES, replay).map(queued -> new JsonObject().put("queued", queued));
+      Object dryRun = body.getValue("dryRun", false);
+      if (!(dryRun instanceof Boolean)) {
+        throw new BadParameter("dryRun must be true or false");
+      }
+      return (Boolean) dryRun
+          ? ask(Bus.COUNT_REPLAY, replay).map(matching -> new JsonObject().put("matching", matching))
+          : ask(Bus.REPLAY_DELIVERIES, replay).map(queued -> new JsonObject().put("queued", queued));
     });
   }
 

@@ -7,6 +7,7 @@ import io.switchboard.api.DeleteSubscription;
 import io.switchboard.api.Lookup;
 import io.switchboard.api.RotateSecret;
 import io.switchboard.api.SaveSubscription;
+import io.switchboard.api.SendTest;
 import io.switchboard.api.StoredSubscription;
 import io.switchboard.api.SubscriptionSet;
 import io.switchboard.config.ConfigException;
@@ -16,6 +17,7 @@ import io.switchboard.config.SwitchboardConfig.Subscription;
 import io.switchboard.ingress.ApiRequests.BadParameter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -55,6 +57,16 @@ final class SubscriptionsApi {
     router.put("/subscriptions/:id").handler(this::replace);
     router.delete("/subscriptions/:id").handler(this::delete);
     router.post("/subscriptions/:id/rotate-secret").handler(this::rotateSecret);
+    router.post("/subscriptions/:id/test").handler(this::test);
+  }
+
+  /** A signed {@code webhook.test} event to the subscription's own URL with its own secret; the answer shows no secret. */
+  private void test(RoutingContext ctx) {
+    handle(ctx, () -> this.<StoredSubscription>ask(Bus.GET_SUBSCRIPTION, Lookup.of(ApiRequests.id(ctx, "id")))
+        .compose(stored -> vertx.eventBus().<JsonObject>request(Bus.SEND_TEST,
+            new SendTest(stored.spec().url(), stored.spec().secret()),
+            new DeliveryOptions().setSendTimeout(stored.spec().timeout().toMillis() + 5_000)))
+        .map(Message::body));
   }
 
   /**

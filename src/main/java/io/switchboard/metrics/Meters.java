@@ -86,6 +86,31 @@ public final class Meters {
         .register(registry);
   }
 
+  /**
+   * Running totals for the console's live charts, which turn two of them into rates: accepted webhooks,
+   * finished attempts (and how many succeeded), the pending gauge, and the attempt-latency histogram
+   * (cumulative counts at each bucket's upper bound, in milliseconds).
+   */
+  public record Totals(double accepted, double attempts, double succeeded, double pending,
+      double[] latencyBoundsMillis, double[] latencyCounts) {}
+
+  public Totals totals() {
+    double accepted = registry.find(INGRESS_REQUESTS).tag("outcome", "accepted").counters().stream()
+        .mapToDouble(Counter::count).sum();
+    double attempts = registry.find(DELIVERIES).counters().stream().mapToDouble(Counter::count).sum();
+    double succeeded = registry.find(DELIVERIES).tag("outcome", "succeeded").counters().stream()
+        .mapToDouble(Counter::count).sum();
+    Gauge pending = registry.find(DELIVERY_PENDING).gauge();
+    var buckets = deliveryAttempt.takeSnapshot().histogramCounts();
+    double[] bounds = new double[buckets.length];
+    double[] counts = new double[buckets.length];
+    for (int i = 0; i < buckets.length; i++) {
+      bounds[i] = buckets[i].bucket(java.util.concurrent.TimeUnit.MILLISECONDS);
+      counts[i] = buckets[i].count();
+    }
+    return new Totals(accepted, attempts, succeeded, pending == null ? 0 : pending.value(), bounds, counts);
+  }
+
   public void storageBatch(String kind, int size) {
     DistributionSummary.builder(STORAGE_BATCH_SIZE).description("Rows per group commit")
         .tag("kind", kind).register(registry).record(size);

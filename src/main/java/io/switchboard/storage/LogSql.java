@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.ZoneOffset;
@@ -66,14 +67,22 @@ final class LogSql {
       )
       SELECT t.name, t.enabled, t.status FROM target t""";
 
-  static final String REPLAY_DELIVERIES = """
-      UPDATE deliveries d SET status = 'pending', next_attempt_at = now(), completed_at = NULL
-      FROM subscriptions s
-      WHERE s.id = d.subscription_id AND s.enabled
+  /** Which deliveries a replay takes: one clause, so the count shown before confirming is the count replayed. */
+  private static final String REPLAYABLE = """
+      s.id = d.subscription_id AND s.enabled
         AND d.status = $1 AND d.status <> 'pending'
         AND ($2::timestamptz IS NULL OR d.created_at >= $2)
         AND ($3::timestamptz IS NULL OR d.created_at < $3)
         AND ($4::text IS NULL OR s.name = $4)""";
+
+  static final String REPLAY_DELIVERIES = """
+      UPDATE deliveries d SET status = 'pending', next_attempt_at = now(), completed_at = NULL
+      FROM subscriptions s
+      WHERE %s""".formatted(REPLAYABLE);
+
+  static final String COUNT_REPLAY = """
+      SELECT count(*) FROM deliveries d, subscriptions s
+      WHERE %s""".formatted(REPLAYABLE);
 
   static final String DELETE_DELIVERIES = """
       DELETE FROM deliveries WHERE id IN (
@@ -87,19 +96,21 @@ final class LogSql {
   static Future<JsonObject> findDeliveries(SqlClient client, FindDeliveries query) {
     Tuple params = Tuple.of(query.phoneNumberId(), query.status(), likePattern(query.eventType()),
         query.subscription(), query.beforeId(), query.limit() + 1);
-    return client.preparedQuery(FIND_DELIVERIES).execute(params).map(rows -> {
-      JsonArray items = new JsonArray();
-      for (Row row : rows) {
-        items.add(row.getJsonObject("item"));
-      }
-      // One row more than asked says whether another page exists without a count(*).
-      String next = null;
-      if (items.size() > query.limit()) {
-        items.remove(items.size() - 1);
-        next = String.valueOf(items.getJsonObject(items.size() - 1).getLong("id"));
-      }
-      return new JsonObject().put("data", items).put("next_cursor", next);
-    });
+    return client.preparedQuery(FIND_DELIVERIES).execute(params).map(rows -> page(rows, query.limit()));
+  }
+
+  /** Rows of {@code item} JSON, asked for {@code limit + 1}: the extra row says whether another page exists without a count(*). */
+  static JsonObject page(RowSet<Row> rows, int limit) {
+    JsonArray items = new JsonArray();
+    for (Row row : rows) {
+      items.add(row.getJsonObject("item"));
+    }
+    String next = null;
+    if (items.size() > limit) {
+      items.remove(items.size() - 1);
+      next = String.valueOf(items.getJsonObject(items.size() - 1).getLong("id"));
+    }
+    return new JsonObject().put("data", items).put("next_cursor", next);
   }
 
   static Future<JsonObject> getDelivery(SqlClient client, long id) {
@@ -126,10 +137,18 @@ final class LogSql {
   }
 
   static Future<Integer> replayDeliveries(SqlClient client, ReplayDeliveries replay) {
-    Tuple params = Tuple.of(replay.status(),
+    return client.preparedQuery(REPLAY_DELIVERIES).execute(replayParams(replay)).map(rows -> rows.rowCount());
+  }
+
+  static Future<Integer> countReplay(SqlClient client, ReplayDeliveries replay) {
+    return client.preparedQuery(COUNT_REPLAY).execute(replayParams(replay))
+        .map(rows -> (int) (long) rows.iterator().next().getLong(0));
+  }
+
+  private static Tuple replayParams(ReplayDeliveries replay) {
+    return Tuple.of(replay.status(),
         replay.since() == null ? null : replay.since().atOffset(ZoneOffset.UTC),
         replay.until() == null ? null : replay.until().atOffset(ZoneOffset.UTC), replay.subscription());
-    return client.preparedQuery(REPLAY_DELIVERIES).execute(params).map(rows -> rows.rowCount());
   }
 
   static Future<Integer> deleteDeliveries(SqlClient client, DeleteDeliveries request) {

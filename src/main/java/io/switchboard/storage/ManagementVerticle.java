@@ -3,6 +3,7 @@ package io.switchboard.storage;
 import io.switchboard.api.Bus;
 import io.switchboard.api.DeleteDeliveries;
 import io.switchboard.api.FindDeliveries;
+import io.switchboard.api.FindWebhooks;
 import io.switchboard.api.Lookup;
 import io.switchboard.api.ReplayDeliveries;
 import io.switchboard.api.SummarizeDeliveries;
@@ -45,6 +46,8 @@ final class ManagementVerticle extends VerticleBase {
     bus.<DeleteDeliveries>consumer(Bus.DELETE_DELIVERIES, m -> Replies.answer(m, this::delete));
     bus.<Lookup>consumer(Bus.GET_EVENT, m -> Replies.answer(m, q -> EventSql.getEvent(pool, q.id())));
     bus.<Lookup>consumer(Bus.GET_WEBHOOK, m -> Replies.answer(m, q -> WebhookSql.getWebhook(pool, q.number())));
+    bus.<FindWebhooks>consumer(Bus.FIND_WEBHOOKS, m -> Replies.answer(m, q -> WebhookSql.findWebhooks(pool, q)));
+    bus.<ReplayDeliveries>consumer(Bus.COUNT_REPLAY, m -> Replies.answer(m, q -> LogSql.countReplay(pool, q)));
     bus.<Void>consumer(Bus.STORAGE_PING, m -> Replies.answer(m, v -> pool.query("SELECT 1").execute().mapEmpty()));
     return pool.query("SELECT 1").execute();
   }

@@ -1,5 +1,6 @@
 package io.switchboard.storage;
 
+import io.switchboard.api.FindWebhooks;
 import io.switchboard.api.StoreWebhook;
 import io.switchboard.api.WebhookReceived;
 import io.vertx.core.Future;
@@ -94,15 +95,48 @@ final class WebhookSql {
   static final String UNPROCESSED_RECEIVED_BEFORE = UNPROCESSED.formatted(
       WITHOUT_OUTCOME.formatted("$1::bigint", "$4::bigint"), "$2::timestamptz");
 
-  /** The body goes out as bytes and is decoded in Java: convert_from would fail on a body that is not UTF-8. */
+  /**
+   * The body goes out as bytes and is decoded in Java: convert_from would fail on a body that is not UTF-8.
+   * Its deliveries are found through the unique (subscription_id, message_id) index, one probe per
+   * subscription and message id, so the delivery log needs no index on inbound_id.
+   */
   static final String GET_WEBHOOK = """
-      SELECT json_build_object('id', i.id, 'source', i.source, 'status', coalesce(o.status, i.status),
-        'received_at', i.received_at, 'processed_at', o.processed_at, 'error', coalesce(o.error, i.error),
-        'event_ids', coalesce(to_json(o.event_ids),
-          (SELECT coalesce(json_agg(e.id ORDER BY e.id), '[]') FROM events e WHERE e.inbound_id = i.id)),
-        'duplicate_of', coalesce(to_json(o.duplicate_ids), '[]')
+      WITH i AS (
+        SELECT i.*, o.status AS outcome, o.processed_at, o.error AS outcome_error, o.duplicate_ids,
+          coalesce(o.event_ids, ARRAY(SELECT e.id FROM events e WHERE e.inbound_id = i.id ORDER BY e.id)) AS ids
+        FROM inbound_webhooks i LEFT JOIN inbound_outcomes o ON o.inbound_id = i.id WHERE i.id = $1
+      )
+      SELECT json_build_object('id', i.id, 'source', i.source, 'status', coalesce(i.outcome, i.status),
+        'received_at', i.received_at, 'processed_at', i.processed_at, 'error', coalesce(i.outcome_error, i.error),
+        'event_ids', to_json(i.ids),
+        'duplicate_of', coalesce(to_json(i.duplicate_ids), '[]'),
+        'events', (SELECT coalesce(json_agg(json_build_object('id', e.id, 'type', e.type,
+                     'phone_number_id', e.phone_number_id, 'occurred_at', e.occurred_at) ORDER BY e.id), '[]')
+                   FROM events e WHERE e.id = ANY(i.ids)),
+        'deliveries', (SELECT coalesce(json_agg(json_build_object('id', d.id, 'subscription', s.name,
+                         'event_id', d.message_id, 'event_type', d.event_type, 'status', d.status,
+                         'attempts', d.attempts, 'last_status_code', d.last_status_code) ORDER BY d.id), '[]')
+                       FROM subscriptions s JOIN deliveries d ON d.subscription_id = s.id
+                       WHERE d.message_id = ANY(i.ids || ('raw_' || i.id)))
       ) AS item, i.body
-      FROM inbound_webhooks i LEFT JOIN inbound_outcomes o ON o.inbound_id = i.id WHERE i.id = $1""";
+      FROM i""";
+
+  /**
+   * A page of raw webhooks, newest first, without their bodies (only the size): keyset on id, like the
+   * delivery log. The status filter is the one an operator reads: the outcome when there is one.
+   */
+  static final String FIND_WEBHOOKS = """
+      SELECT json_build_object('id', i.id, 'source', i.source, 'status', coalesce(o.status, i.status),
+        'received_at', i.received_at, 'client_ip', i.client_ip, 'bytes', octet_length(i.body),
+        'event_count', o.event_count, 'error', coalesce(o.error, i.error)) AS item
+      FROM inbound_webhooks i LEFT JOIN inbound_outcomes o ON o.inbound_id = i.id
+      WHERE ($1::text IS NULL OR i.source = $1)
+        AND ($2::text IS NULL OR coalesce(o.status, i.status) = $2)
+        AND ($3::timestamptz IS NULL OR i.received_at >= $3)
+        AND ($4::timestamptz IS NULL OR i.received_at < $4)
+        AND ($5::bigint IS NULL OR i.id < $5)
+      ORDER BY i.id DESC
+      LIMIT $6""";
 
   /** How far past the last body of a batch the next read of a drain looks, in batches. */
   private static final int DRAIN_WINDOW_BATCHES = 50;
@@ -121,6 +155,16 @@ final class WebhookSql {
       return Future.succeededFuture(row.getJsonObject("item")
           .put("body", new String(row.getBuffer("body").getBytes(), StandardCharsets.UTF_8)));
     });
+  }
+
+  static Future<JsonObject> findWebhooks(SqlClient client, FindWebhooks query) {
+    Tuple params = Tuple.of(query.source(), query.status(), utc(query.since()), utc(query.until()), query.beforeId(),
+        query.limit() + 1);
+    return client.preparedQuery(FIND_WEBHOOKS).execute(params).map(rows -> LogSql.page(rows, query.limit()));
+  }
+
+  private static OffsetDateTime utc(java.time.Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
   }
 
   /**

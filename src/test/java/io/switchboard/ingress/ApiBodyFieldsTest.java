@@ -80,7 +80,7 @@ class ApiBodyFieldsTest {
     assertUnknownField(api.post("/api/webhook/test", new JsonObject().put("url", "https://x.example").put("scret", "s")),
         "unknown field 'scret'; did you mean 'secret'?");
     assertUnknownField(api.post("/api/webhook/replay", new JsonObject().put("everything", true)),
-        "unknown field 'everything' (expected one of [since, status, subscription, until])");
+        "unknown field 'everything' (expected one of [dryRun, since, status, subscription, until])");
     assertEquals(0, data(api.post("/api/webhook/replay", new JsonObject().put("status", "succeeded"))).getInteger("queued"));
   }
 

@@ -76,6 +76,25 @@ class MetricsTest {
     String subscriber = callbacks.url("").replace("http://", "");
     assertFalse(text.contains(subscriber), "no subscriber's host and port as a label");
     assertTrue(text.contains("vertx_pool_in_use{pool_name=\"delivery\",pool_type=\"http\"}"), "the delivery pools, summed");
+    for (String series : dashboardSeries()) {
+      assertTrue(Pattern.compile("(?m)^" + series + "[{ ]").matcher(text).find(), "the Grafana dashboard reads " + series);
+    }
+  }
+
+  /** Every series the provisioned Grafana dashboard queries (conf/grafana/dashboards/switchboard.json). */
+  private static java.util.Set<String> dashboardSeries() {
+    try {
+      String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("conf/grafana/dashboards/switchboard.json"));
+      Matcher m = Pattern.compile("\\b(?:switchboard|jvm)_[a-z_]+").matcher(new JsonObject(dashboard).encode());
+      java.util.Set<String> series = new java.util.TreeSet<>();
+      while (m.find()) {
+        series.add(m.group());
+      }
+      assertTrue(series.size() > 5, "the dashboard queries Switchboard's meters");
+      return series;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static String scrape(WebClient client, int port) {
