@@ -132,4 +132,31 @@ class OrderingTest {
     assertTrue(TestPostgres.queryString("SELECT last_error FROM deliveries WHERE status = 'failed'")
         .contains("orderingHoldLimit"));
   }
+
+  @Test
+  @DisplayName("the management API takes and shows the ordering keys, and refuses a misspelt value or a raw ordered subscription by name")
+  void managementApi(Vertx vertx) {
+    TestPostgres.reset();
+    TestRouter router = TestRouter.start(vertx, TestRouter.baseConfig());
+    ManagementClient api = new ManagementClient(router);
+    JsonObject ordered = new JsonObject().put("name", "ordered-api").put("url", "https://crm.example/hooks")
+        .put("ordering", "contact").put("statusOrder", "monotonic").put("orderingHoldLimit", "5m");
+    JsonObject created = ManagementClient.data(api.post("/api/subscriptions", ordered));
+    assertEquals("contact", created.getString("ordering"));
+    assertEquals("monotonic", created.getString("statusOrder"));
+    assertEquals("5m", created.getString("orderingHoldLimit"));
+    JsonObject plain = ManagementClient.data(api.post("/api/subscriptions",
+        new JsonObject().put("name", "plain-api").put("url", "https://crm.example/plain")));
+    assertEquals("none", plain.getString("ordering"));
+    assertEquals("any", plain.getString("statusOrder"));
+    assertEquals("30m", plain.getString("orderingHoldLimit"));
+
+    var misspelt = api.post("/api/subscriptions", ordered.copy().put("name", "x").put("ordering", "contacts"));
+    assertEquals(400, misspelt.statusCode());
+    assertTrue(misspelt.bodyAsString().contains("subscription.ordering: must be one of none, contact (got 'contacts')"),
+        misspelt.bodyAsString());
+    var raw = api.post("/api/subscriptions", ordered.copy().put("name", "y").put("format", "raw"));
+    assertEquals(400, raw.statusCode());
+    assertTrue(raw.bodyAsString().contains("subscription.format: raw cannot be ordered"), raw.bodyAsString());
+  }
 }
