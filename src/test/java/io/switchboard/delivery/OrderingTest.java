@@ -144,12 +144,12 @@ class OrderingTest {
     JsonObject created = ManagementClient.data(api.post("/api/subscriptions", ordered));
     assertEquals("contact", created.getString("ordering"));
     assertEquals("monotonic", created.getString("statusOrder"));
-    assertEquals("5m", created.getString("orderingHoldLimit"));
+    assertEquals("300s", created.getString("orderingHoldLimit"));
     JsonObject plain = ManagementClient.data(api.post("/api/subscriptions",
         new JsonObject().put("name", "plain-api").put("url", "https://crm.example/plain")));
     assertEquals("none", plain.getString("ordering"));
     assertEquals("any", plain.getString("statusOrder"));
-    assertEquals("30m", plain.getString("orderingHoldLimit"));
+    assertEquals("1800s", plain.getString("orderingHoldLimit"));
 
     var misspelt = api.post("/api/subscriptions", ordered.copy().put("name", "x").put("ordering", "contacts"));
     assertEquals(400, misspelt.statusCode());
