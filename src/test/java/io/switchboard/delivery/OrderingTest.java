@@ -153,7 +153,7 @@ class OrderingTest {
 
     var misspelt = api.post("/api/subscriptions", ordered.copy().put("name", "x").put("ordering", "contacts"));
     assertEquals(400, misspelt.statusCode());
-    assertTrue(misspelt.bodyAsString().contains("subscription.ordering: must be one of none, contact (got 'contacts')"),
+    assertTrue(misspelt.bodyAsString().contains("subscription.ordering: must be one of [none, contact] (got 'contacts')"),
         misspelt.bodyAsString());
     var raw = api.post("/api/subscriptions", ordered.copy().put("name", "y").put("format", "raw"));
     assertEquals(400, raw.statusCode());
