@@ -11,6 +11,7 @@ import io.switchboard.metrics.Meters;
 import io.switchboard.parser.ParserVerticle;
 import io.switchboard.storage.StorageVerticle;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -97,7 +98,8 @@ public final class Switchboard {
         .compose(id -> vertx.deployVerticle(new OutcomesVerticle(config.delivery(), meters)))
         .compose(id -> vertx.deployVerticle(new DispatchVerticle(config.delivery())))
         .compose(id -> vertx.deployVerticle(new PlannerVerticle()))
-        .compose(id -> vertx.deployVerticle(() -> new ParserVerticle(meters), new DeploymentOptions().setInstances(loops)))
+        .compose(id -> vertx.deployVerticle(() -> new ParserVerticle(meters),
+            new DeploymentOptions().setInstances(loops).setThreadingModel(ThreadingModel.WORKER)))
         .compose(id -> vertx.deployVerticle(() -> new IngressVerticle(config, recent, limits, meters),
             new DeploymentOptions().setInstances(loops)))
         .<Void>mapEmpty()

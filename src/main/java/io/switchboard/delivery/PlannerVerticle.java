@@ -12,8 +12,7 @@ import java.util.List;
 
 /**
  * Plans deliveries: matches each classified batch against the active subscriptions and hands events and
- * deliveries to storage in one message, in the order intake committed them. Storage sends the committed
- * deliveries on to dispatch.
+ * deliveries to storage in one message. Storage sends the committed deliveries on to dispatch.
  */
 public final class PlannerVerticle extends VerticleBase {
 
@@ -21,10 +20,9 @@ public final class PlannerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    HandOffOrder inOrder = new HandOffOrder(vertx, this::plan);
     return ActiveSubscriptions.follow(vertx, subscriptions -> matcher = new SubscriptionMatcher(subscriptions))
-        .compose(v -> vertx.eventBus().<ClassifiedWebhooks>consumer(Bus.WEBHOOKS_CLASSIFIED,
-            m -> inOrder.arrived(m.body())).completion());
+        .compose(v -> vertx.eventBus().<ClassifiedWebhooks>consumer(Bus.WEBHOOKS_CLASSIFIED, m -> plan(m.body()))
+            .completion());
   }
 
   private void plan(ClassifiedWebhooks classified) {

@@ -40,7 +40,7 @@ public final class ParserVerticle extends VerticleBase {
     for (WebhookReceived webhook : received) {
       classified.add(classify(webhook));
     }
-    vertx.eventBus().send(Bus.WEBHOOKS_CLASSIFIED, new ClassifiedWebhooks(classified, message.body().handOff()));
+    vertx.eventBus().send(Bus.WEBHOOKS_CLASSIFIED, new ClassifiedWebhooks(classified));
   }
 
   private ClassifiedWebhook classify(WebhookReceived webhook) {

@@ -42,8 +42,8 @@ final class DeliverySql {
       SELECT c.id, c.message_id, c.inbound_id, c.attempts, coalesce(e.received_at, i.received_at) AS received_at,
              CASE WHEN c.event_type = 'raw' THEN i.body ELSE convert_to(e.payload::text, 'UTF8') END AS body,
              c.sequence_key IS NOT NULL AS sequenced,
-             CASE WHEN c.sequence_key IS NOT NULL THEN (SELECT a.started_at FROM delivery_attempts a
-               WHERE a.delivery_id = c.id AND a.attempt = 1) END AS first_tried_at
+             CASE WHEN c.sequence_key IS NOT NULL THEN (SELECT min(a.started_at) FROM delivery_attempts a
+               WHERE a.delivery_id = c.id) END AS first_tried_at
       FROM claimed c
       LEFT JOIN events e ON c.event_type <> 'raw' AND e.id = c.message_id
       LEFT JOIN inbound_webhooks i ON c.event_type = 'raw' AND i.id = c.inbound_id

@@ -54,14 +54,15 @@ final class LogSql {
 
   /**
    * Due now, whatever its state; {@code attempts} keeps counting, so the history stays unambiguous. A
-   * delivery past its schedule gets exactly one more try (and is failed again if that try fails).
+   * delivery past its schedule gets exactly one more try (and is failed again if that try fails). An ordered one
+   * leaves its sequence: it is sent at once, outside the order, and holds no contact back (docs/ordering.md).
    */
   static final String RETRY_DELIVERY = """
       WITH target AS (
         SELECT d.id, d.status, s.name, s.enabled FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
         WHERE d.id = $1
       ), retried AS (
-        UPDATE deliveries d SET status = 'pending', next_attempt_at = now(), completed_at = NULL
+        UPDATE deliveries d SET status = 'pending', next_attempt_at = now(), completed_at = NULL, sequence_key = NULL
         FROM target t WHERE d.id = t.id AND t.enabled AND t.status <> 'pending'
         RETURNING d.id
       )
@@ -76,7 +77,7 @@ final class LogSql {
         AND ($4::text IS NULL OR s.name = $4)""";
 
   static final String REPLAY_DELIVERIES = """
-      UPDATE deliveries d SET status = 'pending', next_attempt_at = now(), completed_at = NULL
+      UPDATE deliveries d SET status = 'pending', next_attempt_at = now(), completed_at = NULL, sequence_key = NULL
       FROM subscriptions s
       WHERE %s""".formatted(REPLAYABLE);
 

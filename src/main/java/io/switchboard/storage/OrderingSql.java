@@ -7,8 +7,10 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +25,12 @@ import java.util.Map;
 final class OrderingSql {
 
   /** A sequence, and how long a head leased for it stays this instance's. */
-  record Sequence(long subscriptionId, String key, long leaseMillis) {}
+  record Sequence(long subscriptionId, String key, long leaseMillis) {
+    /** Which sequence it is, whatever the lease: one sequence must not be served twice in a pass. */
+    String id() {
+      return subscriptionId + " " + key;
+    }
+  }
 
   /**
    * Raises each (subscription, message) status mark to the group's highest rank and returns the rank it had
@@ -48,21 +55,33 @@ final class OrderingSql {
         FROM unnest($1::bigint[], $2::text[]) AS u(subscription_id, sequence_key) ORDER BY 1) AS l""";
 
   /**
-   * The classification frontier: the lowest acknowledged body not classified yet (every id below it is classified,
-   * invalid, or never committed), or the next id to be handed out. A head is leased only below it, so a body
-   * received later, here or at another instance, never overtakes one still being classified, and a crash's
-   * leftovers hold ordered delivery until the sweep has classified them. Scanned from the last frontier (it only
-   * moves up), or from the recovery watermark if that is higher, up to the first body without an outcome (the
-   * series comes out in order, so LIMIT 1 stops there): a stuck frontier costs one probe, not a scan.
+   * The classification frontier: the lowest acknowledged body not classified yet, or the next id to be handed
+   * out. A head is leased only below it, so a body received later, here or at another instance, never overtakes
+   * one still being classified, and a crash's leftovers hold ordered delivery until the sweep has classified
+   * them. It reads a window of at most $4 ids from the last frontier ($1, or the recovery watermark if that is
+   * higher), each probed by id, and stops at the first that is
+   * - acknowledged and without an outcome, received within $3 ms or before this instance started ($5): a body
+   *   stuck longer (its events keep failing) no longer holds every ordered subscription back;
+   * - not visible yet and above $2, the id sequence as it stood a grace ago: its insert may be in flight at
+   *   another instance. At or below $2 an invisible id is a gap (a rolled-back insert).
+   * No stop in the window: the frontier moves to its end. Also returns the sequence's last id, sampled.
    */
   static final String FRONTIER = """
       WITH l AS (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END AS last_id FROM inbound_webhooks_id_seq),
-      f AS (SELECT greatest($1::bigint, (SELECT inbound_id + 1 FROM recovery_watermark)) AS from_id)
-      SELECT coalesce((SELECT g.id FROM l, f, generate_series(f.from_id, l.last_id) AS g(id)
-                       WHERE NOT EXISTS (SELECT 1 FROM inbound_outcomes o WHERE o.inbound_id = g.id)
-                         AND (SELECT i.status FROM inbound_webhooks i WHERE i.id = g.id) = 'received'
-                       LIMIT 1),
-                      (SELECT greatest(l.last_id + 1, f.from_id) FROM l, f)) AS frontier""";
+      w AS (SELECT f.from_id, least(l.last_id, f.from_id + $4 - 1) AS to_id, l.last_id
+            FROM l, (SELECT greatest($1::bigint, (SELECT inbound_id + 1 FROM recovery_watermark)) AS from_id) AS f)
+      SELECT w.last_id, w.from_id, w.to_id, (
+        SELECT g.id FROM generate_series(w.from_id, w.to_id) AS g(id)
+        CROSS JOIN LATERAL (SELECT (SELECT 1 FROM inbound_outcomes o WHERE o.inbound_id = g.id) AS classified,
+                                   (SELECT i.status FROM inbound_webhooks i WHERE i.id = g.id) AS status,
+                                   (SELECT i.received_at FROM inbound_webhooks i WHERE i.id = g.id) AS received_at
+                            OFFSET 0) AS p
+        WHERE p.classified IS NULL
+          AND ((p.status = 'received'
+                AND (p.received_at > now() - $3 * interval '1 millisecond' OR p.received_at < $5::timestamptz))
+               OR (p.status IS NULL AND g.id > $2))
+        ORDER BY g.id LIMIT 1) AS stop
+      FROM w""";
 
   /** Per sequence with no head (no pending row that is due or leased), its first waiting row, in received order. */
   private static final String NEXT_HEADS = """
@@ -110,6 +129,7 @@ final class OrderingSql {
   static final String HEADLESS_SEQUENCES = """
       SELECT DISTINCT d.subscription_id, d.sequence_key FROM deliveries d
       WHERE d.status = 'pending' AND d.sequence_key IS NOT NULL AND d.next_attempt_at = 'infinity'
+        AND d.inbound_id < $2
         AND NOT EXISTS (SELECT 1 FROM deliveries a
           WHERE a.subscription_id = d.subscription_id AND a.sequence_key = d.sequence_key AND a.status = 'pending'
             AND a.next_attempt_at <> 'infinity')
@@ -142,8 +162,21 @@ final class OrderingSql {
   /** What leasing next heads came to: the jobs to send, and the sequences whose next row waits for the frontier. */
   record Leased(List<DeliveryJob> jobs, List<Sequence> waiting) {}
 
-  static Future<Long> frontier(SqlClient client, long from) {
-    return client.preparedQuery(FRONTIER).execute(Tuple.of(from)).map(rows -> rows.iterator().next().getLong(0));
+  /** Where the frontier stands, and the id sequence's last value when it was read. */
+  record Frontier(long value, long lastId) {}
+
+  /** How many ids one read of the frontier looks at, at most: a long way behind, it catches up a window a pass. */
+  static final int FRONTIER_WINDOW = 5000;
+
+  static Future<Frontier> frontier(SqlClient client, long from, long gapsUpTo, Duration maxWait, Instant startedAt) {
+    return client.preparedQuery(FRONTIER)
+        .execute(Tuple.of(from, gapsUpTo, maxWait.toMillis(), FRONTIER_WINDOW, startedAt.atOffset(ZoneOffset.UTC)))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          Long stop = row.getLong("stop");
+          long end = Math.max(row.getLong("from_id"), row.getLong("to_id") + 1);
+          return new Frontier(stop != null ? stop : end, row.getLong("last_id"));
+        });
   }
 
   /** Locks the sequences, then leases the next head of each that has none, below the frontier. */
@@ -177,7 +210,7 @@ final class OrderingSql {
 
   /** Finds sequences with no head and makes each one's next row below the frontier due now; returns how many. */
   static Future<Integer> wakeHeadless(Pool pool, int limit, long frontier) {
-    return pool.preparedQuery(HEADLESS_SEQUENCES).execute(Tuple.of(limit)).compose(rows -> {
+    return pool.preparedQuery(HEADLESS_SEQUENCES).execute(Tuple.of(limit, frontier)).compose(rows -> {
       List<Sequence> headless = new ArrayList<>(rows.size());
       rows.forEach(row -> headless.add(new Sequence(row.getLong(0), row.getString(1), 0)));
       if (headless.isEmpty()) {

@@ -13,7 +13,7 @@ import java.util.List;
  * and every group costs the parser, the planner and the events transaction about the same whatever its
  * size, so bodies wait up to {@link #LINGER_MS} for company (at saturation the groups only grow); once
  * {@code maxBatch} have gathered they go at once. They are committed already: any a crash leaves here is found
- * by the recovery sweep. Each group is numbered, so their order survives parsers working side by side.
+ * by the recovery sweep.
  */
 final class ParserHandOff {
 
@@ -23,7 +23,6 @@ final class ParserHandOff {
   private final int maxBatch;
   private final List<WebhookReceived> waiting = new ArrayList<>();
   private long timer = -1;
-  private long handOffs;
 
   ParserHandOff(Vertx vertx, int maxBatch) {
     this.vertx = vertx;
@@ -54,7 +53,7 @@ final class ParserHandOff {
       timer = -1;
     }
     if (!waiting.isEmpty()) {
-      vertx.eventBus().send(Bus.WEBHOOKS_RECEIVED, new ReceivedWebhooks(waiting, handOffs++)); // the record copies
+      vertx.eventBus().send(Bus.WEBHOOKS_RECEIVED, new ReceivedWebhooks(waiting)); // the record copies
       waiting.clear();
     }
   }

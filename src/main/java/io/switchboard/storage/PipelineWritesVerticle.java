@@ -17,11 +17,14 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashSet;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +40,10 @@ final class PipelineWritesVerticle extends VerticleBase {
   private static final long FRONTIER_RETRY_MS = 5;
   private static final long FRONTIER_MAX_RETRY_MS = 200;
   private static final long FAILED_PASS_RETRY_MS = 1000;
+  private static final int SEQUENCES_PER_PASS = 500;
+  /** A body received since this start and unclassified longer than this no longer holds ordered delivery back. */
+  private static final Duration FRONTIER_MAX_WAIT = Duration.ofSeconds(60);
+  private static final long SAMPLE_EVERY_NANOS = 100_000_000;
 
   private final PgConnectOptions options;
   private final SwitchboardConfig.Storage config;
@@ -48,8 +55,13 @@ final class PipelineWritesVerticle extends VerticleBase {
   private GroupCommit<AttemptRecord, Void> attemptCommits;
   /** Every body below it is classified: ordered heads are leased only below it (docs/ordering.md). */
   private long frontier;
-  /** Sequences whose next head waits for the frontier to pass it. */
-  private final Set<OrderingSql.Sequence> waiting = new LinkedHashSet<>();
+  /** The id sequence's last value as each frontier read saw it: an invisible id a grace old is a gap. */
+  private final ArrayDeque<long[]> idSamples = new ArrayDeque<>();
+  /** Every id up to this was handed out at least a grace ago. */
+  private long gapsUpTo;
+  private final Instant startedAt = Instant.now();
+  /** Sequences whose next head waits for the frontier to pass it, by {@link OrderingSql.Sequence#id()}. */
+  private final Map<String, OrderingSql.Sequence> waiting = new LinkedHashMap<>();
   private boolean serving;
   private boolean serveAgain;
   private long retryMillis = FRONTIER_RETRY_MS;
@@ -98,7 +110,7 @@ final class PipelineWritesVerticle extends VerticleBase {
       vertx.eventBus().publish(Bus.OUTCOMES_RECORDED,
           new OutcomesRecorded(rows.stream().map(r -> r.classified().inboundId()).toList()));
       if (!group.sequences().isEmpty()) {
-        waiting.addAll(group.sequences());
+        group.sequences().forEach(this::await);
         serveSequences();
       }
       return group.perRequest();
@@ -112,7 +124,7 @@ final class PipelineWritesVerticle extends VerticleBase {
   private Future<List<Void>> writeAttempts(List<AttemptRecord> rows) {
     return DeliverySql.recordAttempts(pool, rows).map(ended -> {
       if (!ended.isEmpty()) {
-        waiting.addAll(ended);
+        ended.forEach(this::await);
         serveSequences();
       }
       return Collections.nCopies(rows.size(), null);
@@ -134,27 +146,34 @@ final class PipelineWritesVerticle extends VerticleBase {
     serving = true;
     serveAgain = false;
     long before = frontier;
-    List<OrderingSql.Sequence> pass = new ArrayList<>(waiting);
-    waiting.clear();
-    OrderingSql.frontier(orderingPool, frontier)
-        .compose(next -> {
-          frontier = Math.max(frontier, next);
-          retryMillis = frontier > before ? FRONTIER_RETRY_MS : Math.min(retryMillis * 2, FRONTIER_MAX_RETRY_MS);
-          long below = frontier;
+    // A bounded pass: each sequence takes an advisory lock, and Postgres's lock table is finite.
+    List<OrderingSql.Sequence> pass = new ArrayList<>(Math.min(waiting.size(), SEQUENCES_PER_PASS));
+    for (var it = waiting.values().iterator(); it.hasNext() && pass.size() < SEQUENCES_PER_PASS; ) {
+      pass.add(it.next());
+      it.remove();
+    }
+    readFrontier()
+        .compose(below -> {
+          retryMillis = below > before ? FRONTIER_RETRY_MS : Math.min(retryMillis * 2, FRONTIER_MAX_RETRY_MS);
           return orderingPool.withTransaction(c -> OrderingSql.leaseNextHeads(c, pass, below));
         })
         .onSuccess(leased -> {
           if (!leased.jobs().isEmpty()) {
             vertx.eventBus().send(Bus.DELIVERIES_LEASED, new DeliveryBatch(leased.jobs()));
           }
-          waiting.addAll(leased.waiting());
+          leased.waiting().forEach(this::await);
+          if (waiting.size() > leased.waiting().size()) {
+            serveAgain = true; // more than one pass's worth came: go on at once
+          }
         })
         .onFailure(e -> {
           if (!stopping) {
             LOG.warn("leasing the next head of {} ordered sequence(s) failed; the next pass tries again in {} ms: {}",
                 pass.size(), FAILED_PASS_RETRY_MS, e.getMessage());
-            waiting.addAll(pass);
+            pass.forEach(this::await);
             retryMillis = FAILED_PASS_RETRY_MS;
+            // Postgres may have restarted and lost relaxed outcomes: read the frontier again from the watermark.
+            frontier = 0;
           }
         })
         .onComplete(done -> {
@@ -167,17 +186,33 @@ final class PipelineWritesVerticle extends VerticleBase {
         });
   }
 
+  private void await(OrderingSql.Sequence sequence) {
+    waiting.putIfAbsent(sequence.id(), sequence);
+  }
+
+  /** Moves the frontier up from where it stands; ids handed out a grace ago and still invisible are gaps. */
+  private Future<Long> readFrontier() {
+    long now = System.nanoTime();
+    while (!idSamples.isEmpty() && now - idSamples.peekFirst()[0] >= config.recoveryGrace().toNanos()) {
+      gapsUpTo = Math.max(gapsUpTo, idSamples.pollFirst()[1]);
+    }
+    return OrderingSql.frontier(orderingPool, frontier, gapsUpTo, FRONTIER_MAX_WAIT, startedAt).map(read -> {
+      frontier = Math.max(frontier, read.value());
+      if (idSamples.isEmpty() || now - idSamples.peekLast()[0] >= SAMPLE_EVERY_NANOS) {
+        idSamples.addLast(new long[] {now, read.lastId()});
+      }
+      return frontier;
+    });
+  }
+
   /** Sequences left with no head (an instance died between two steps) get their next row due now; claims take them. */
   private void wakeHeadless() {
     if (waking) {
       return;
     }
     waking = true;
-    OrderingSql.frontier(orderingPool, frontier)
-        .compose(next -> {
-          frontier = Math.max(frontier, next);
-          return OrderingSql.wakeHeadless(orderingPool, HEADLESS_PER_SWEEP, frontier);
-        })
+    readFrontier()
+        .compose(below -> OrderingSql.wakeHeadless(orderingPool, HEADLESS_PER_SWEEP, below))
         .onSuccess(woken -> {
           if (woken > 0) {
             LOG.info("{} ordered sequence(s) had no head; their next deliveries are due now", woken);

@@ -36,6 +36,7 @@ final class RecoveryVerticle extends VerticleBase {
   private final SwitchboardConfig.Storage config;
   private Pool pool;
   private boolean sweeping;
+  private boolean startedUp;
   private boolean stopping;
   private long timer = -1;
   private final Set<Long> awaited = new HashSet<>();
@@ -69,12 +70,15 @@ final class RecoveryVerticle extends VerticleBase {
         .timeout(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .compose(found -> recover(found.webhooks(),
             last -> WebhookSql.receivedBefore(pool, startedAt, BATCH, last, found.scanTo())))
-        .onComplete(done -> sweeping = false)
+        .onComplete(done -> {
+          sweeping = false;
+          startedUp = true;
+        })
         .onFailure(e -> LOG.warn("start-up recovery sweep failed; the periodic sweep retries: {}", e.getMessage()));
   }
 
   private void sweep() {
-    if (sweeping) {
+    if (sweeping || !startedUp) { // the start-up sweep first: two sweeps would share one batch's bookkeeping
       return;
     }
     sweeping = true;

@@ -234,15 +234,21 @@ final class WebhookSql {
     });
   }
 
-  /** The next of those after {@code afterId}, for the start-up sweep draining a backlog. */
+  /**
+   * The next of those after {@code afterId}, window by window up to {@code scanTo}: the leftovers of a crash under
+   * load sit near the top of the range, far above a watermark that trails by a grace.
+   */
   static Future<List<WebhookReceived>> receivedBefore(SqlClient client, Instant startedAt, int limit, long afterId,
       long scanTo) {
     long to = Math.min(scanTo, afterId + (long) DRAIN_WINDOW_BATCHES * limit);
-    return afterId >= to
-        ? Future.succeededFuture(List.of())
-        : client.preparedQuery(UNPROCESSED_RECEIVED_BEFORE)
-            .execute(Tuple.of(afterId, startedAt.atOffset(java.time.ZoneOffset.UTC), limit, to))
-            .map(WebhookSql::received);
+    if (afterId >= to) {
+      return Future.succeededFuture(List.of());
+    }
+    return client.preparedQuery(UNPROCESSED_RECEIVED_BEFORE)
+        .execute(Tuple.of(afterId, startedAt.atOffset(java.time.ZoneOffset.UTC), limit, to))
+        .map(WebhookSql::received)
+        .compose(found -> found.isEmpty() ? receivedBefore(client, startedAt, limit, to, scanTo)
+            : Future.succeededFuture(found));
   }
 
   /**

@@ -55,12 +55,15 @@ class OrderingLoadTest {
       delivery: { allowHttp: true, allowPrivateNetworks: true, pollInterval: 100ms, jitter: 0, circuitThreshold: 1000 }
       """;
 
+  /** Every answer takes this long: a contact's next request arriving sooner would mean two in flight at once. */
+  private static final long ANSWER_MILLIS = 20;
+
   private static CallbackServer failingFifth(Vertx vertx) {
     CallbackServer callbacks = new CallbackServer(vertx).start();
     Random random = new Random(17);
     callbacks.script(r -> {
       synchronized (random) {
-        return random.nextInt(5) == 0 ? new CallbackServer.Answer(503, null, 0) : CallbackServer.Answer.ok();
+        return new CallbackServer.Answer(random.nextInt(5) == 0 ? 503 : 200, null, ANSWER_MILLIS);
       }
     });
     return callbacks;
@@ -163,6 +166,14 @@ class OrderingLoadTest {
     for (int contact = 0; contact < CONTACTS; contact++) {
       assertEquals(inOrder, List.copyOf(accepted.get(contact)), "contact " + contact + " accepted in order");
       assertEquals(inOrder, List.copyOf(tried.get(contact)), "contact " + contact + " tried in order");
+    }
+    Map<Integer, Long> lastRequestAt = new HashMap<>();
+    for (CallbackServer.Received r : callbacks.received) {
+      int contact = Integer.parseInt(r.json().getJsonObject("data").getString("text").split(" ")[0]);
+      Long previous = lastRequestAt.put(contact, r.atNanos());
+      assertTrue(previous == null || r.atNanos() - previous >= (ANSWER_MILLIS - 1) * 1_000_000,
+          "contact " + contact + ": a request came " + (r.atNanos() - (previous == null ? 0 : previous)) / 1_000
+              + " µs after the one before, which was still being answered: two in flight at once");
     }
     long duplicates = callbacks.accepted.size() - CONTACTS * MESSAGES;
     System.out.printf("ordered load: %d messages accepted in order, %d requests, %d accepted twice (a crash, or a timeout on a busy machine)%n",
