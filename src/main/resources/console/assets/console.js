@@ -82,13 +82,15 @@ function liveList({ form, keys, path, tbody, row, more }) {
 
 const pages = {
   overview() {
-    const opts = (series, fmt) => ({ width: 520, height: 200, series: [{}, ...series.map(x => ({ spanGaps: true, ...x }))],
-      axes: [{}, { size: 64, values: (u, vals) => vals.map(v => v == null ? '' : fmt(v)) }], scales: { x: { time: true } } });
+    const opts = (series, fmt, y) => ({ width: 520, height: 200, series: [{}, ...series.map(x => ({ spanGaps: true, ...x }))],
+      axes: [{}, { size: 64, values: (u, vals) => vals.map(v => v == null ? '' : fmt(v)) }],
+      scales: { x: { time: true }, ...(y ? { y } : {}) } });
     const n = v => String(+v.toFixed(2));
     const pct = v => (v * 100).toFixed(1) + '%';
     const charts = {
       rates: new uPlot(opts([{ label: 'intake/s', stroke: '#2563eb' }, { label: 'deliveries/s', stroke: '#16a34a' }], n), [[], [], []], $('#c-rates')),
-      success: new uPlot(opts([{ label: 'success', stroke: '#16a34a' }], pct), [[], []], $('#c-success')),
+      // A rate is 0..100%: a fixed range, so a flat 100% does not get an axis up to 200%.
+      success: new uPlot(opts([{ label: 'success', stroke: '#16a34a' }], pct, { range: [0, 1] }), [[], []], $('#c-success')),
       backlog: new uPlot(opts([{ label: 'pending', stroke: '#d97706' }], n), [[], []], $('#c-backlog')),
       latency: new uPlot(opts([{ label: 'p50', stroke: '#2563eb' }, { label: 'p99', stroke: '#dc2626' }], n), [[], [], []], $('#c-latency')),
     };
