@@ -153,6 +153,54 @@ class OrderingLoadTest {
     }
   }
 
+  @Test
+  @DisplayName("two routers, each contact's messages posted to both at once: each contact's messages go out in the order the routers received them (inbound id)")
+  void twoRoutersConcurrentPosts(Vertx vertx, @TempDir Path dir) throws Exception {
+    TestPostgres.reset();
+    CallbackServer callbacks = failingFifth(vertx);
+    List<RouterProcess> routers = new ArrayList<>();
+    List<Integer> ports = List.of(TestRouter.freePort(), TestRouter.freePort());
+    int contacts = 50;
+    try {
+      for (int i = 0; i < 2; i++) {
+        Path config = dir.resolve("config-" + i + ".yaml");
+        Files.writeString(config, """
+            http: { port: %d, host: 127.0.0.1 }
+            sources: [ { name: meta, kind: meta, appSecret: %s } ]
+            storage: { url: "%s" }
+            """.formatted(ports.get(i), Fixtures.APP_SECRET, TestPostgres.url())
+            + SUBSCRIPTION.formatted(callbacks.url("/ordered")));
+        routers.add(new RouterProcess(config, dir.resolve("router-" + i + ".log"), ports.get(i)).start());
+      }
+      Poster poster = new Poster(vertx, message -> ports.get(message % 2));
+      List<Future<Void>> posts = new ArrayList<>();
+      for (int c = 0; c < contacts; c++) {
+        for (int m = 0; m < MESSAGES; m++) { // no waiting for the ack: the routers race each other
+          String waId = String.valueOf(15_550_000_000L + c);
+          posts.add(poster.post(ports.get(m % 2), Payloads.text(waId, "wamid.race-" + c + "-" + m, c + " " + m)));
+        }
+      }
+      Await.result(Future.all(posts), Duration.ofSeconds(60));
+      Await.until("every message accepted", Duration.ofSeconds(120),
+          () -> firstSeen(callbacks.accepted).values().stream().mapToInt(Set::size).sum() == contacts * MESSAGES);
+      Map<String, Long> inboundIds = new HashMap<>();
+      for (String row : TestPostgres.queryString("SELECT string_agg((payload->'data'->>'text') || '=' || inbound_id, ',')"
+          + " FROM events").split(",")) {
+        inboundIds.put(row.substring(0, row.indexOf('=')), Long.parseLong(row.substring(row.indexOf('=') + 1)));
+      }
+      Map<Integer, Set<Integer>> accepted = firstSeen(callbacks.accepted);
+      for (int c = 0; c < contacts; c++) {
+        int contact = c;
+        List<Long> ids = accepted.get(c).stream().map(m -> inboundIds.get(contact + " " + m)).toList();
+        assertEquals(ids.stream().sorted().toList(), ids, "contact " + c + " in inbound-id order");
+      }
+    } finally {
+      for (RouterProcess router : routers) {
+        router.stop();
+      }
+    }
+  }
+
   /** Every message accepted; per contact, the first try and the first acceptance of each message in order. */
   private static void awaitInOrder(CallbackServer callbacks) {
     Await.until("every message accepted", Duration.ofSeconds(120),
@@ -230,7 +278,7 @@ class OrderingLoadTest {
       });
     }
 
-    private Future<Void> post(int port, byte[] body) {
+    Future<Void> post(int port, byte[] body) {
       Promise<Void> done = Promise.promise();
       client.post(port, "127.0.0.1", "/webhooks/meta")
           .putHeader("X-Hub-Signature-256", Fixtures.metaSignature(Fixtures.APP_SECRET, body))

@@ -159,4 +159,27 @@ class OrderingTest {
     assertEquals(400, raw.statusCode());
     assertTrue(raw.bodyAsString().contains("subscription.format: raw cannot be ordered"), raw.bodyAsString());
   }
+
+  @Test
+  @DisplayName("a subscription switched from ordering: contact to none lets its waiting deliveries go at once")
+  void orderingTurnedOff(Vertx vertx) {
+    TestPostgres.reset();
+    CallbackServer callbacks = new CallbackServer(vertx).start();
+    callbacks.script(r -> "dave m1".equals(text(r)) ? new CallbackServer.Answer(503, null, 0) : CallbackServer.Answer.ok());
+    TestRouter router = TestRouter.start(vertx, TestRouter.baseConfig());
+    ManagementClient api = new ManagementClient(router);
+    JsonObject spec = new JsonObject().put("name", "switched").put("url", callbacks.url("/switched"))
+        .put("events", new io.vertx.core.json.JsonArray().add("message.received")).put("ordering", "contact")
+        .put("schedule", "1s,1s,1s,1s,1s,1s,1s,1s,1s,1s");
+    long id = ManagementClient.data(api.post("/api/subscriptions", spec)).getLong("id");
+    for (int i = 1; i <= 3; i++) {
+      assertEquals(200, router.postMeta(Payloads.text("15550004444", "wamid.dave-" + i, "dave m" + i)).statusCode());
+    }
+    Await.until("m2 and m3 wait behind the failing m1", Duration.ofSeconds(10), () -> TestPostgres.count(
+        "SELECT * FROM deliveries WHERE next_attempt_at = 'infinity'") == 2);
+    assertEquals(200, api.put("/api/subscriptions/" + id, spec.copy().put("ordering", "none")).statusCode());
+    Await.until("m2 and m3 delivered while m1 still fails", Duration.ofSeconds(10),
+        () -> callbacks.accepted.stream().map(OrderingTest::text).toList().containsAll(List.of("dave m2", "dave m3")));
+    assertTrue(callbacks.accepted.stream().noneMatch(r -> "dave m1".equals(text(r))));
+  }
 }
