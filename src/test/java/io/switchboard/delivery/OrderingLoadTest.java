@@ -133,16 +133,7 @@ class OrderingLoadTest {
     List<RouterProcess> routers = new ArrayList<>();
     List<Integer> ports = List.of(TestRouter.freePort(), TestRouter.freePort());
     try {
-      for (int i = 0; i < 2; i++) {
-        Path config = dir.resolve("config-" + i + ".yaml");
-        Files.writeString(config, """
-            http: { port: %d, host: 127.0.0.1 }
-            sources: [ { name: meta, kind: meta, appSecret: %s } ]
-            storage: { url: "%s" }
-            """.formatted(ports.get(i), Fixtures.APP_SECRET, TestPostgres.url())
-            + SUBSCRIPTION.formatted(callbacks.url("/ordered")));
-        routers.add(new RouterProcess(config, dir.resolve("router-" + i + ".log"), ports.get(i)).start());
-      }
+      startRouters(dir, callbacks, ports, routers);
       Poster poster = new Poster(vertx, message -> ports.get(message % 2));
       Await.result(poster.postAll(null), Duration.ofSeconds(120));
       awaitInOrder(callbacks);
@@ -162,16 +153,7 @@ class OrderingLoadTest {
     List<Integer> ports = List.of(TestRouter.freePort(), TestRouter.freePort());
     int contacts = 50;
     try {
-      for (int i = 0; i < 2; i++) {
-        Path config = dir.resolve("config-" + i + ".yaml");
-        Files.writeString(config, """
-            http: { port: %d, host: 127.0.0.1 }
-            sources: [ { name: meta, kind: meta, appSecret: %s } ]
-            storage: { url: "%s" }
-            """.formatted(ports.get(i), Fixtures.APP_SECRET, TestPostgres.url())
-            + SUBSCRIPTION.formatted(callbacks.url("/ordered")));
-        routers.add(new RouterProcess(config, dir.resolve("router-" + i + ".log"), ports.get(i)).start());
-      }
+      startRouters(dir, callbacks, ports, routers);
       Poster poster = new Poster(vertx, message -> ports.get(message % 2));
       List<Future<Void>> posts = new ArrayList<>();
       for (int c = 0; c < contacts; c++) {
@@ -198,6 +180,21 @@ class OrderingLoadTest {
       for (RouterProcess router : routers) {
         router.stop();
       }
+    }
+  }
+
+  /** Two router processes on the test Postgres, one per port, each with the ordered subscription. */
+  private static void startRouters(Path dir, CallbackServer callbacks, List<Integer> ports, List<RouterProcess> routers)
+      throws Exception {
+    for (int i = 0; i < ports.size(); i++) {
+      Path config = dir.resolve("config-" + i + ".yaml");
+      Files.writeString(config, """
+          http: { port: %d, host: 127.0.0.1 }
+          sources: [ { name: meta, kind: meta, appSecret: %s } ]
+          storage: { url: "%s" }
+          """.formatted(ports.get(i), Fixtures.APP_SECRET, TestPostgres.url())
+          + SUBSCRIPTION.formatted(callbacks.url("/ordered")));
+      routers.add(new RouterProcess(config, dir.resolve("router-" + i + ".log"), ports.get(i)).start());
     }
   }
 
