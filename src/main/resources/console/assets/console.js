@@ -270,6 +270,8 @@ function edit(s) {
   form.elements.url.value = s.url;
   form.elements.events.value = s.events.join(', ');
   form.elements.enabled.checked = s.enabled;
+  form.elements.ordering.value = s.ordering || 'none';
+  form.elements.statusOrder.value = s.statusOrder || 'any';
   $('#editor-title').textContent = 'Edit ' + s.name;
   $('#cancel-edit').hidden = false;
   $('#editor').open = true;
@@ -291,7 +293,8 @@ async function toggle(s) {
 async function saveSubscription(form) {
   const id = form.elements.id.value;
   const fields = { name: form.elements.name.value.trim(), url: form.elements.url.value.trim(),
-    events: form.elements.events.value.split(',').map(e => e.trim()).filter(Boolean), enabled: form.elements.enabled.checked };
+    events: form.elements.events.value.split(',').map(e => e.trim()).filter(Boolean), enabled: form.elements.enabled.checked,
+    ordering: form.elements.ordering.value, statusOrder: form.elements.statusOrder.value };
   $('#form-error').hidden = true;
   try {
     if (id) {

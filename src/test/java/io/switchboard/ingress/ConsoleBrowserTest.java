@@ -205,6 +205,7 @@ class ConsoleBrowserTest {
     waitFor().until(d -> events.getDomProperty("value").equals("*"));
     events.clear();
     events.sendKeys("message.*, template.*");
+    new org.openqa.selenium.support.ui.Select(browser.findElement(By.name("ordering"))).selectByValue("contact");
     browser.findElement(By.id("save")).click();
     waitFor().until(d -> text("#subscriptions-table tbody").contains("message.*, template.*"));
     browser.findElement(By.xpath("//tr[td[text()='console-made']]")).findElement(By.cssSelector("button.toggle")).click();
@@ -212,6 +213,8 @@ class ConsoleBrowserTest {
     JsonObject stored = ManagementClient.data(api.get("/api/subscriptions/3"));
     assertEquals(new JsonArray().add("message.*").add("template.*"), stored.getJsonArray("events"));
     assertFalse(stored.getBoolean("enabled"));
+    assertEquals("contact", stored.getString("ordering"), "the ordering chosen in the form");
+    assertEquals("any", stored.getString("statusOrder"));
     assertEquals(SubscriptionsApi.mask(createdSecret), stored.getString("secret"), "an edit keeps the secret");
   }
 
