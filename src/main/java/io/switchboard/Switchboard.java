@@ -6,6 +6,7 @@ import io.switchboard.delivery.OutcomesVerticle;
 import io.switchboard.delivery.PlannerVerticle;
 import io.switchboard.ingress.IngressVerticle;
 import io.switchboard.ingress.RateLimits;
+import io.switchboard.ingress.SignInThrottle;
 import io.switchboard.ingress.RecentRequests;
 import io.switchboard.metrics.Meters;
 import io.switchboard.parser.ParserVerticle;
@@ -93,6 +94,7 @@ public final class Switchboard {
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
     RecentRequests recent = new RecentRequests(config.ingress().ringSize());
     RateLimits limits = new RateLimits();
+    SignInThrottle throttle = new SignInThrottle();
     // Each stage is deployed before the one that feeds it.
     return vertx.deployVerticle(new StorageVerticle(config.storage(), config.subscriptions(), meters))
         .compose(id -> vertx.deployVerticle(new OutcomesVerticle(config.delivery(), meters)))
@@ -100,7 +102,7 @@ public final class Switchboard {
         .compose(id -> vertx.deployVerticle(new PlannerVerticle()))
         .compose(id -> vertx.deployVerticle(() -> new ParserVerticle(meters),
             new DeploymentOptions().setInstances(loops).setThreadingModel(ThreadingModel.WORKER)))
-        .compose(id -> vertx.deployVerticle(() -> new IngressVerticle(config, recent, limits, meters),
+        .compose(id -> vertx.deployVerticle(() -> new IngressVerticle(config, recent, limits, throttle, meters),
             new DeploymentOptions().setInstances(loops)))
         .<Void>mapEmpty()
         .onSuccess(v -> vertx.eventBus().publish(Bus.PIPELINE_DEPLOYED, null));

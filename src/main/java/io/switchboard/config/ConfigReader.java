@@ -80,7 +80,14 @@ public final class ConfigReader {
   }
 
   private Admin admin(JsonObject admin) {
-    return new Admin(values.strings(admin, "apiKeys", "admin"), values.duration(admin, "sessionTimeout", "admin"));
+    List<String> keys = values.strings(admin, "apiKeys", "admin");
+    for (int i = 0; i < keys.size(); i++) {
+      if (keys.get(i) == null || keys.get(i).isBlank() || "null".equals(keys.get(i))) {
+        values.problem("admin.apiKeys[" + i + "]", "is blank: a blank key would let anyone in", null);
+      }
+    }
+    return new Admin(keys, values.duration(admin, "sessionTimeout", "admin"),
+        values.strings(admin, "consoleHosts", "admin"));
   }
 
   private SwitchboardConfig.Logging logging(JsonObject logging) {

@@ -157,10 +157,16 @@ public record SwitchboardConfig(
   public record Logging(boolean json, String level) {}
 
   /** {@code sessionTimeout}: how long a console login lasts (the cookie's Max-Age), from the login on. */
-  public record Admin(List<String> apiKeys, Duration sessionTimeout) {
+  /**
+   * {@code consoleHosts}: the host names a browser may reach the console and the management API by (the
+   * {@code Host} header, port aside); empty means loopback only (localhost, 127.0.0.1, [::1]). A page served from
+   * any other name, such as a DNS-rebinding attacker's, is refused.
+   */
+  public record Admin(List<String> apiKeys, Duration sessionTimeout, List<String> consoleHosts) {
 
     public Admin {
       apiKeys = List.copyOf(apiKeys);
+      consoleHosts = List.copyOf(consoleHosts);
     }
   }
 }

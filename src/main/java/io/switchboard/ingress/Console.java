@@ -28,9 +28,12 @@ final class Console {
   private final ConsolePages pages;
   private final ConsoleSessions sessions;
   private final ConsoleStreams streams;
+  private final SignInThrottle throttle;
 
-  Console(SwitchboardConfig.Admin admin, ConsolePages pages, ConsoleSessions sessions, ConsoleStreams streams) {
+  Console(SwitchboardConfig.Admin admin, ConsolePages pages, ConsoleSessions sessions, ConsoleStreams streams,
+      SignInThrottle throttle) {
     this.admin = admin;
+    this.throttle = throttle;
     this.pages = pages;
     this.sessions = sessions;
     this.streams = streams;
@@ -48,8 +51,10 @@ final class Console {
     BodyHandler form = BodyHandler.create(false).setBodyLimit(FORM_BYTES);
     router.post("/console/login").handler(form).handler(this::login);
     router.post("/console/logout").handler(form).handler(this::logout);
-    router.get("/console/stream/overview").handler(this::requireSession).handler(streams::overview);
-    router.get("/console/stream/tail").handler(this::requireSession).handler(streams::tail);
+    router.get("/console/stream/overview").handler(this::requireSession)
+        .handler(ctx -> streams.overview(ctx, () -> sessions.of(ctx).isPresent()));
+    router.get("/console/stream/tail").handler(this::requireSession)
+        .handler(ctx -> streams.tail(ctx, () -> sessions.of(ctx).isPresent()));
     router.get("/console/:page").handler(ctx -> page(ctx, ctx.pathParam("page")));
     router.get("/api/docs").handler(ctx -> page(ctx, "docs"));
   }
@@ -83,9 +88,17 @@ final class Console {
       Errors.send(ctx, 403, "forbidden", refusal);
       return;
     }
+    String address = ctx.request().remoteAddress().hostAddress();
+    long wait = throttle.retryAfterSeconds(address, System.currentTimeMillis());
+    if (wait > 0) {
+      ctx.response().putHeader("retry-after", Long.toString(wait));
+      Errors.send(ctx, 429, "too_many_attempts", "too many wrong keys from this address; try again in " + wait + " s");
+      return;
+    }
     String given = ctx.request().getFormAttribute("key");
     if (given == null || admin.apiKeys().stream().noneMatch(key -> WebhookAuth.tokenMatches(key, given))) {
-      LOG.info("console sign-in refused clientIp={}", ctx.request().remoteAddress().hostAddress());
+      throttle.failed(address, System.currentTimeMillis());
+      LOG.info("console sign-in refused clientIp={}", address);
       html(ctx, 401, pages.render("login", null).replace(LOGIN_ERROR, LOGIN_ERROR.replace(" hidden", "")));
       return;
     }

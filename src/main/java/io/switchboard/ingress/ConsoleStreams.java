@@ -13,17 +13,23 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * The console's server-sent event streams: the overview's numbers once a second (rates from this process's
  * meters, circuits and disabled subscriptions asked over the bus like the API does), and the live tail of
- * the debug ring as HTML rows for htmx. Each stream's timer ends with its connection.
+ * the debug ring as HTML rows for htmx. Each stream's timer ends with its connection, and a stream ends when its
+ * session does (sign-out, expiry). At most {@link #MAX_STREAMS} are open at once on an event loop: they share it
+ * with the webhooks.
  */
 final class ConsoleStreams {
 
   private static final long OVERVIEW_MILLIS = 1000;
   private static final long TAIL_MILLIS = 500;
   private static final int TAIL_BATCH = 50;
+  static final int MAX_STREAMS = 20;
+
+  private int open;
 
   private final Vertx vertx;
   private final Meters meters;
@@ -54,10 +60,13 @@ final class ConsoleStreams {
     }
   }
 
-  void overview(RoutingContext ctx) {
+  void overview(RoutingContext ctx, BooleanSupplier signedIn) {
     HttpServerResponse response = open(ctx);
+    if (response == null) {
+      return;
+    }
     Window window = new Window(meters.totals());
-    every(response, OVERVIEW_MILLIS, () -> {
+    every(response, OVERVIEW_MILLIS, signedIn, () -> {
       JsonObject sample = window.next(meters.totals());
       health().onComplete(health -> send(response, "sample",
           sample.mergeIn(health.succeeded() ? health.result() : new JsonObject()).encode()));
@@ -65,10 +74,13 @@ final class ConsoleStreams {
   }
 
   /** Entries newer than the last one sent, oldest first, so htmx's afterbegin swap keeps the newest on top. */
-  void tail(RoutingContext ctx) {
+  void tail(RoutingContext ctx, BooleanSupplier signedIn) {
     HttpServerResponse response = open(ctx);
+    if (response == null) {
+      return;
+    }
     AtomicLong lastSent = new AtomicLong(-1);
-    every(response, TAIL_MILLIS, () -> {
+    every(response, TAIL_MILLIS, signedIn, () -> {
       List<RecentRequests.Entry> entries = recent.recent(null, TAIL_BATCH);
       for (int i = entries.size() - 1; i >= 0; i--) {
         RecentRequests.Entry entry = entries.get(i);
@@ -117,7 +129,13 @@ final class ConsoleStreams {
             .filter(e -> !"closed".equals(((JsonObject) e.getValue()).getString("circuit"))).count()));
   }
 
-  private static HttpServerResponse open(RoutingContext ctx) {
+  /** The stream's response, or null when too many are open (answered 429). */
+  private HttpServerResponse open(RoutingContext ctx) {
+    if (open >= MAX_STREAMS) {
+      Errors.send(ctx, 429, "too_many_streams", "at most " + MAX_STREAMS + " console streams may be open at once");
+      return null;
+    }
+    open++;
     HttpServerResponse response = ctx.response();
     response.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8")
         .putHeader("cache-control", "no-store").putHeader("x-accel-buffering", "no");
@@ -125,15 +143,29 @@ final class ConsoleStreams {
     return response;
   }
 
-  /** Runs {@code tick} at once and then every {@code millis} until the client goes away. */
-  private void every(HttpServerResponse response, long millis, Runnable tick) {
+  /**
+   * Runs {@code tick} at once and then every {@code millis} until the client goes away or its session ends
+   * (then the stream is closed: a stream outliving a sign-out would go on showing webhooks).
+   */
+  private void every(HttpServerResponse response, long millis, BooleanSupplier signedIn, Runnable tick) {
     long timer = vertx.setPeriodic(0, millis, id -> {
-      if (!response.closed()) {
+      if (!signedIn.getAsBoolean()) {
+        response.end();
+      } else if (!response.closed()) {
         tick.run();
       }
     });
-    response.closeHandler(v -> vertx.cancelTimer(timer));
-    response.exceptionHandler(e -> vertx.cancelTimer(timer));
+    boolean[] finished = {false};
+    Runnable finish = () -> {
+      if (!finished[0]) {
+        finished[0] = true;
+        open--;
+        vertx.cancelTimer(timer);
+      }
+    };
+    response.closeHandler(v -> finish.run());
+    response.endHandler(v -> finish.run());
+    response.exceptionHandler(e -> finish.run());
   }
 
   /** One SSE message; {@code data} holds no newline (JSON, or a row ConsoleHtml escaped). */

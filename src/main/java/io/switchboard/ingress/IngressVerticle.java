@@ -27,8 +27,11 @@ public final class IngressVerticle extends VerticleBase {
   private final RateLimits limits;
   private final Meters meters;
   private ConsoleSessions sessions;
+  private final SignInThrottle throttle;
 
-  public IngressVerticle(SwitchboardConfig config, RecentRequests recent, RateLimits limits, Meters meters) {
+  public IngressVerticle(SwitchboardConfig config, RecentRequests recent, RateLimits limits, SignInThrottle throttle,
+      Meters meters) {
+    this.throttle = throttle;
     this.config = config;
     this.recent = recent;
     this.limits = limits;
@@ -55,7 +58,11 @@ public final class IngressVerticle extends VerticleBase {
     router.get("/health/ready").handler(this::ready);
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(meters.scrape()));
-    new Console(config.admin(), pages, sessions, new ConsoleStreams(vertx, meters, recent)).mount(router);
+    BrowserHosts hosts = new BrowserHosts(config.admin().consoleHosts());
+    router.route("/console*").handler(hosts::check);
+    router.route("/api/*").handler(hosts::check);
+    router.route("/webhooks/:source/debug/recent").handler(hosts::check);
+    new Console(config.admin(), pages, sessions, new ConsoleStreams(vertx, meters, recent), throttle).mount(router);
     router.route("/api/*").subRouter(ManagementApi.router(vertx, config, this::requireAdminKey, aborts));
     router.get("/webhooks/:source/debug/recent").handler(this::requireAdminKey).handler(this::recentRequests);
     router.route("/webhooks/:source").handler(ctx -> withSource(ctx, webhooks::limit));
@@ -134,9 +141,15 @@ public final class IngressVerticle extends VerticleBase {
   private void requireAdminKey(RoutingContext ctx) {
     String given = ctx.request().getHeader("x-api-key");
     if (given != null) {
-      if (config.admin().apiKeys().stream().anyMatch(key -> WebhookAuth.tokenMatches(key, given))) {
+      String address = ctx.request().remoteAddress().hostAddress();
+      long wait = throttle.retryAfterSeconds(address, System.currentTimeMillis());
+      if (wait > 0) {
+        ctx.response().putHeader("retry-after", Long.toString(wait));
+        Errors.send(ctx, 429, "too_many_attempts", "too many wrong keys from this address; try again in " + wait + " s");
+      } else if (config.admin().apiKeys().stream().anyMatch(key -> WebhookAuth.tokenMatches(key, given))) {
         ctx.next();
       } else {
+        throttle.failed(address, System.currentTimeMillis());
         Errors.send(ctx, 401, "unauthorized", "a valid X-API-Key header is required");
       }
       return;

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -21,8 +21,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 public final class RecentRequests {
 
-  private static final Set<String> REDACTED = Set.of("authorization", "x-hub-signature-256", "x-hub-signature",
-      "cookie", "x-api-key", "proxy-authorization");
+  /**
+   * Header names whose values are credentials, by pattern: a provider's or a proxy's own header (360dialog's API key,
+   * an identity proxy's JWT assertion, a client certificate) is redacted as well as the usual ones.
+   */
+  private static final Pattern REDACTED = Pattern.compile(
+      ".*(auth|token|secret|key|sig|pass|credential|cookie|session|jwt|assertion|cert|oidc|iap).*");
   private static final int MAX_PAYLOAD = 16 * 1024;
 
   /** One request as an operator needs to see it; secrets redacted. */
@@ -38,7 +42,7 @@ public final class RecentRequests {
       Map<String, String> shown = new LinkedHashMap<>();
       headers.forEach(h -> {
         String name = h.getKey().toLowerCase(Locale.ROOT);
-        shown.put(name, REDACTED.contains(name) ? "[redacted]" : h.getValue());
+        shown.put(name, REDACTED.matcher(name).matches() ? "[redacted]" : h.getValue());
       });
       String payload = new String(body, StandardCharsets.UTF_8) + (bodyLength > body.length ? "…[truncated]" : "");
       return new Entry(sequence, at, source, method, clientIp, shown, payload, auth, status, summary);

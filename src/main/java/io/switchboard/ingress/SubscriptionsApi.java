@@ -83,7 +83,7 @@ final class SubscriptionsApi {
         throw new BadParameter(String.join("; ", e.problems()));
       }
       return this.<StoredSubscription>ask(Bus.ROTATE_SECRET, new RotateSecret(ApiRequests.id(ctx, "id"), newSecret(),
-          window)).map(s -> json(s, true));
+          window)).map(s -> json(s, true, false)); // the new secret once; the headers were shown at creation
     });
   }
 
@@ -172,6 +172,11 @@ final class SubscriptionsApi {
 
   /** The same keys the config file and POST take, so a GET can be edited and PUT back. */
   static JsonObject json(StoredSubscription stored, boolean showSecret) {
+    return json(stored, showSecret, showSecret);
+  }
+
+  /** The secret and the header values in clear only when asked (creation; a rotation shows the new secret only). */
+  static JsonObject json(StoredSubscription stored, boolean showSecret, boolean showHeaders) {
     Subscription s = stored.spec();
     JsonArray schedule = new JsonArray();
     s.schedule().forEach(d -> schedule.add(duration(d)));
@@ -179,7 +184,7 @@ final class SubscriptionsApi {
         .put("url", s.url()).put("events", new JsonArray(s.events())).put("source", s.source())
         .put("phoneNumberId", s.phoneNumberId())
         .put("secret", showSecret ? s.secret() : mask(s.secret()))
-        .put("format", s.format().name().toLowerCase(Locale.ROOT)).put("headers", headers(s, showSecret))
+        .put("format", s.format().name().toLowerCase(Locale.ROOT)).put("headers", headers(s, showHeaders))
         .put("timeout", duration(s.timeout())).put("schedule", schedule).put("maxConcurrency", s.maxConcurrency())
         .put("ratePerMinute", s.ratePerMinute()).put("enabled", s.enabled())
         .put("expireAfter", s.expireAfter() == null ? null : duration(s.expireAfter())).put("contactKey", s.contactKey())

@@ -28,7 +28,7 @@ public final class Meters {
   private final MeterRegistry registry;
   // Hot-path meters are looked up once per label set: building a Meter.Id on every request costs more
   // than the increment itself. Label sets are bounded (sources, outcomes, types, subscriptions).
-  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
   private final Timer ingressAck;
   private final Timer deliveryAttempt;
 
@@ -74,8 +74,12 @@ public final class Meters {
     deliveryAttempt.record(elapsed);
   }
 
+  /** A counter's name and tag values: hashed from the strings' cached hashes, where a joined key was a new string. */
+  private record Key(String name, String first, String second) {}
+
+  /** One or two tags (key, value pairs), as every counter here has. */
   private Counter counter(String name, String description, String... tags) {
-    String key = name + '|' + String.join("|", tags);
+    Key key = new Key(name, tags[1], tags.length > 3 ? tags[3] : null);
     return counters.computeIfAbsent(key,
         k -> Counter.builder(name).description(description).tags(tags).register(registry));
   }

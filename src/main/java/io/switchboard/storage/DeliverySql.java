@@ -11,7 +11,6 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -93,7 +92,7 @@ final class DeliverySql {
   static Future<Void> releaseDeliveries(SqlClient client, ReleaseDeliveries release) {
     return client.preparedQuery(RELEASE_DELIVERIES)
         .execute(Tuple.tuple().addArrayOfLong(release.deliveryIds().toArray(Long[]::new))
-            .addArrayOfInteger(release.attempts().toArray(Integer[]::new)).addOffsetDateTime(release.dueAt().atOffset(ZoneOffset.UTC)))
+            .addArrayOfInteger(release.attempts().toArray(Integer[]::new)).addOffsetDateTime(Utc.of(release.dueAt())))
         .mapEmpty();
   }
 
@@ -144,7 +143,7 @@ final class DeliverySql {
       AttemptRecord a = attempts.get(i);
       ids[i] = a.deliveryId();
       numbers[i] = a.attempt();
-      startedAt[i] = a.startedAt().atOffset(ZoneOffset.UTC);
+      startedAt[i] = Utc.of(a.startedAt());
       latencies[i] = a.latencyMillis();
       statusCodes[i] = a.statusCode();
       // A subscriber's answer may hold anything, U+0000 included, which Postgres text refuses.
@@ -157,7 +156,7 @@ final class DeliverySql {
         case FAILED -> "failed";
         case EXPIRED -> "expired";
       };
-      nextAttemptAt[i] = a.nextAttemptAt() == null ? null : a.nextAttemptAt().atOffset(ZoneOffset.UTC);
+      nextAttemptAt[i] = Utc.of(a.nextAttemptAt());
       messageIds[i] = a.messageId();
     }
     Tuple columns = Tuple.tuple().addArrayOfLong(ids).addArrayOfInteger(numbers).addArrayOfOffsetDateTime(startedAt)

@@ -12,7 +12,6 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -274,8 +273,8 @@ final class EventSql {
       inboundIds[i] = e.inboundId();
       wabaIds[i] = text(e.wabaId());
       phoneNumberIds[i] = text(e.phoneNumberId());
-      occurredAt[i] = e.occurredAt().atOffset(ZoneOffset.UTC);
-      receivedAt[i] = e.receivedAt().atOffset(ZoneOffset.UTC);
+      occurredAt[i] = Utc.of(e.occurredAt());
+      receivedAt[i] = Utc.of(e.receivedAt());
       payloads[i] = e.json();
     }
     return Tuple.tuple().addArrayOfString(ids).addArrayOfString(types).addArrayOfString(sources)

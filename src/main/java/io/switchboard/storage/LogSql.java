@@ -10,7 +10,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import java.time.ZoneOffset;
 
 /**
  * The delivery log as operators read and steer it: pages of deliveries, one delivery with its attempts,
@@ -148,8 +147,8 @@ final class LogSql {
 
   private static Tuple replayParams(ReplayDeliveries replay) {
     return Tuple.of(replay.status(),
-        replay.since() == null ? null : replay.since().atOffset(ZoneOffset.UTC),
-        replay.until() == null ? null : replay.until().atOffset(ZoneOffset.UTC), replay.subscription());
+        Utc.of(replay.since()),
+        Utc.of(replay.until()), replay.subscription());
   }
 
   static Future<Integer> deleteDeliveries(SqlClient client, DeleteDeliveries request) {

@@ -10,7 +10,6 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -170,7 +169,7 @@ final class OrderingSql {
 
   static Future<Frontier> frontier(SqlClient client, long from, long gapsUpTo, Duration maxWait, Instant startedAt) {
     return client.preparedQuery(FRONTIER)
-        .execute(Tuple.of(from, gapsUpTo, maxWait.toMillis(), FRONTIER_WINDOW, startedAt.atOffset(ZoneOffset.UTC)))
+        .execute(Tuple.of(from, gapsUpTo, maxWait.toMillis(), FRONTIER_WINDOW, Utc.of(startedAt)))
         .map(rows -> {
           Row row = rows.iterator().next();
           Long stop = row.getLong("stop");

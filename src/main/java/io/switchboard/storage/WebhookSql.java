@@ -164,7 +164,7 @@ final class WebhookSql {
   }
 
   private static OffsetDateTime utc(java.time.Instant instant) {
-    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    return Utc.of(instant);
   }
 
   /**
@@ -182,7 +182,7 @@ final class WebhookSql {
     for (int i = 0; i < size; i++) {
       StoreWebhook w = webhooks.get(i);
       sources[i] = w.source();
-      receivedAt[i] = w.receivedAt().atOffset(ZoneOffset.UTC);
+      receivedAt[i] = Utc.of(w.receivedAt());
       clientIps[i] = w.clientIp();
       statuses[i] = w.valid() ? "received" : "invalid";
       errors[i] = w.invalidReason();

@@ -124,6 +124,56 @@ class ConsoleSessionTest {
     assertNull(send(get("/console/login"), null).getHeader("set-cookie"));
   }
 
+  @Test
+  @DisplayName("a browser reaching the router by a name not in admin.consoleHosts (a DNS-rebinding page) gets 421, key or no key; scripts without browser headers are not affected")
+  void rebinding() {
+    String evil = "rebind.example:" + router.port;
+    HttpResponse<Buffer> page = send(get("/console/login").putHeader("host", evil).putHeader("sec-fetch-site", "same-origin"), null);
+    assertEquals(421, page.statusCode());
+    assertTrue(page.bodyAsString().contains("admin.consoleHosts"), page.bodyAsString());
+    HttpResponse<Buffer> signIn = Await.result(post("/console/login").putHeader("host", evil)
+        .putHeader("origin", "http://" + evil).sendForm(MultiMap.caseInsensitiveMultiMap().add("key", ManagementClient.KEY)));
+    assertEquals(421, signIn.statusCode());
+    assertTrue(signIn.cookies().isEmpty());
+    assertEquals(421, Await.result(post("/api/subscriptions").putHeader("host", evil).putHeader("origin", "http://" + evil)
+        .putHeader("X-API-Key", ManagementClient.KEY).sendJsonObject(new JsonObject())).statusCode());
+    assertEquals(200, send(get("/api/subscriptions").putHeader("host", evil).putHeader("X-API-Key", ManagementClient.KEY),
+        null).statusCode(), "curl by any name");
+    assertEquals(200, send(get("/console/login").putHeader("host", "localhost:" + router.port)
+        .putHeader("sec-fetch-site", "none"), null).statusCode(), "loopback names are always allowed");
+  }
+
+  @Test
+  @DisplayName("after 10 wrong keys from one address within a minute, sign-in and X-API-Key answer 429, right key or not")
+  void guessing() {
+    for (int i = 0; i < SignInThrottle.FAILURES_PER_MINUTE; i++) {
+      assertEquals(401, login("wrong-" + i, null).statusCode());
+    }
+    HttpResponse<Buffer> blocked = login(ManagementClient.KEY, null);
+    assertEquals(429, blocked.statusCode());
+    assertNotNull(blocked.getHeader("retry-after"));
+    assertEquals(429, send(get("/api/subscriptions").putHeader("X-API-Key", ManagementClient.KEY), null).statusCode());
+  }
+
+  @Test
+  @DisplayName("a live stream ends when its session is signed out")
+  void streamEndsAtSignOut(Vertx vertx) {
+    String session = sessionCookie();
+    String token = csrfToken(session);
+    var client = vertx.createHttpClient();
+    io.vertx.core.Future<Void> ended = client.request(io.vertx.core.http.HttpMethod.GET, router.port, "127.0.0.1",
+            "/console/stream/tail")
+        .compose(request -> request.putHeader("cookie", session).send())
+        .compose(response -> {
+          assertEquals(200, response.statusCode());
+          return response.end();
+        });
+    HttpResponse<Buffer> out = Await.result(post("/console/logout").followRedirects(false).putHeader("cookie", session)
+        .putHeader("origin", origin).sendForm(MultiMap.caseInsensitiveMultiMap().add("csrf", token)));
+    assertEquals(303, out.statusCode());
+    Await.result(ended, Duration.ofSeconds(5));
+  }
+
   private HttpResponse<Buffer> login(String key, String forwardedProto) {
     HttpRequest<Buffer> request = router.client.post(router.port, "127.0.0.1", "/console/login").followRedirects(false)
         .putHeader("origin", origin);

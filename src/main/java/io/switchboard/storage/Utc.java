@@ -1,0 +1,22 @@
+package io.switchboard.storage;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/** Instants as the reactive client's timestamptz values. */
+final class Utc {
+
+  private Utc() {}
+
+  /**
+   * {@code instant.atOffset(UTC)} without its cost: that asks the offset for its rules, and {@link ZoneOffset}
+   * builds a new rules object on every call (4% of durable intake's samples, two per event).
+   */
+  static OffsetDateTime of(Instant instant) {
+    return instant == null ? null
+        : OffsetDateTime.of(LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC),
+            ZoneOffset.UTC);
+  }
+}
