@@ -161,13 +161,11 @@ class ConsoleSessionTest {
     String session = sessionCookie();
     String token = csrfToken(session);
     var client = vertx.createHttpClient();
-    io.vertx.core.Future<Void> ended = client.request(io.vertx.core.http.HttpMethod.GET, router.port, "127.0.0.1",
+    var stream = Await.result(client.request(io.vertx.core.http.HttpMethod.GET, router.port, "127.0.0.1",
             "/console/stream/tail")
-        .compose(request -> request.putHeader("cookie", session).send())
-        .compose(response -> {
-          assertEquals(200, response.statusCode());
-          return response.end();
-        });
+        .compose(request -> request.putHeader("cookie", session).send()));
+    assertEquals(200, stream.statusCode(), "the stream is open before the sign-out");
+    io.vertx.core.Future<Void> ended = stream.end();
     HttpResponse<Buffer> out = Await.result(post("/console/logout").followRedirects(false).putHeader("cookie", session)
         .putHeader("origin", origin).sendForm(MultiMap.caseInsensitiveMultiMap().add("csrf", token)));
     assertEquals(303, out.statusCode());
