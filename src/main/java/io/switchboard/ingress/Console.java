@@ -88,17 +88,13 @@ final class Console {
       Errors.send(ctx, 403, "forbidden", refusal);
       return;
     }
-    String address = ctx.request().remoteAddress().hostAddress();
-    long wait = throttle.retryAfterSeconds(address, System.currentTimeMillis());
-    if (wait > 0) {
-      ctx.response().putHeader("retry-after", Long.toString(wait));
-      Errors.send(ctx, 429, "too_many_attempts", "too many wrong keys from this address; try again in " + wait + " s");
+    if (throttle.refuse(ctx)) {
       return;
     }
     String given = ctx.request().getFormAttribute("key");
     if (given == null || admin.apiKeys().stream().noneMatch(key -> WebhookAuth.tokenMatches(key, given))) {
-      throttle.failed(address, System.currentTimeMillis());
-      LOG.info("console sign-in refused clientIp={}", address);
+      throttle.failed(ctx);
+      LOG.info("console sign-in refused clientIp={}", ctx.request().remoteAddress().hostAddress());
       html(ctx, 401, pages.render("login", null).replace(LOGIN_ERROR, LOGIN_ERROR.replace(" hidden", "")));
       return;
     }

@@ -141,15 +141,13 @@ public final class IngressVerticle extends VerticleBase {
   private void requireAdminKey(RoutingContext ctx) {
     String given = ctx.request().getHeader("x-api-key");
     if (given != null) {
-      String address = ctx.request().remoteAddress().hostAddress();
-      long wait = throttle.retryAfterSeconds(address, System.currentTimeMillis());
-      if (wait > 0) {
-        ctx.response().putHeader("retry-after", Long.toString(wait));
-        Errors.send(ctx, 429, "too_many_attempts", "too many wrong keys from this address; try again in " + wait + " s");
-      } else if (config.admin().apiKeys().stream().anyMatch(key -> WebhookAuth.tokenMatches(key, given))) {
+      if (throttle.refuse(ctx)) {
+        return;
+      }
+      if (config.admin().apiKeys().stream().anyMatch(key -> WebhookAuth.tokenMatches(key, given))) {
         ctx.next();
       } else {
-        throttle.failed(address, System.currentTimeMillis());
+        throttle.failed(ctx);
         Errors.send(ctx, 401, "unauthorized", "a valid X-API-Key header is required");
       }
       return;

@@ -1,5 +1,6 @@
 package io.switchboard.ingress;
 
+import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -36,5 +37,20 @@ public final class SignInThrottle {
     } else {
       window[1]++;
     }
+  }
+
+  /** Answers 429 with Retry-After, and says so, when the request's address must wait. */
+  boolean refuse(RoutingContext ctx) {
+    long wait = retryAfterSeconds(ctx.request().remoteAddress().hostAddress(), System.currentTimeMillis());
+    if (wait == 0) {
+      return false;
+    }
+    ctx.response().putHeader("retry-after", Long.toString(wait));
+    Errors.send(ctx, 429, "too_many_attempts", "too many wrong keys from this address; try again in " + wait + " s");
+    return true;
+  }
+
+  void failed(RoutingContext ctx) {
+    failed(ctx.request().remoteAddress().hostAddress(), System.currentTimeMillis());
   }
 }
