@@ -152,6 +152,7 @@ final class PipelineWritesVerticle extends VerticleBase {
       pass.add(it.next());
       it.remove();
     }
+    boolean leftOver = !waiting.isEmpty();
     readFrontier()
         .compose(below -> {
           retryMillis = below > before ? FRONTIER_RETRY_MS : Math.min(retryMillis * 2, FRONTIER_MAX_RETRY_MS);
@@ -162,8 +163,8 @@ final class PipelineWritesVerticle extends VerticleBase {
             vertx.eventBus().send(Bus.DELIVERIES_LEASED, new DeliveryBatch(leased.jobs()));
           }
           leased.waiting().forEach(this::await);
-          if (waiting.size() > leased.waiting().size()) {
-            serveAgain = true; // more than one pass's worth came: go on at once
+          if (leftOver && (!leased.jobs().isEmpty() || frontier > before)) {
+            serveAgain = true; // more than a pass's worth, and it got somewhere: the rest at once, not after a wait
           }
         })
         .onFailure(e -> {
