@@ -127,9 +127,19 @@ final class SubscriptionsApi {
     });
   }
 
+  /**
+   * Header values often carry the subscriber's credentials (Authorization): they are never sent to another host
+   * unseen. A PUT that moves the URL to another scheme, host or port must give every header value again.
+   */
   private static JsonObject keepSecrets(JsonObject body, Subscription stored) {
     if (body.getValue("secret") == null || masked(body.getValue("secret"))) {
       body.put("secret", stored.secret());
+    }
+    if (!stored.headers().isEmpty() && !sameOrigin(body.getValue("url"), stored.url())
+        && (!(body.getValue("headers") instanceof JsonObject given)
+            || stored.headers().keySet().stream().anyMatch(name -> given.getValue(name) == null || masked(given.getValue(name))))) {
+      throw new BadParameter("subscription.headers: the URL moves to another host, so every header value must be given"
+          + " again (they are masked when read, and are not sent to a new host unseen)");
     }
     if (body.getValue("headers") == null) {
       body.put("headers", new JsonObject(new HashMap<>(stored.headers())));
@@ -141,6 +151,17 @@ final class SubscriptionsApi {
       });
     }
     return body;
+  }
+
+  private static boolean sameOrigin(Object url, String storedUrl) {
+    try {
+      java.net.URI given = new java.net.URI(String.valueOf(url));
+      java.net.URI stored = new java.net.URI(storedUrl);
+      return java.util.Objects.equals(given.getScheme(), stored.getScheme())
+          && java.util.Objects.equals(given.getHost(), stored.getHost()) && given.getPort() == stored.getPort();
+    } catch (java.net.URISyntaxException e) {
+      return false; // the reader refuses it with its own message, or the host changed: no silent copy either way
+    }
   }
 
   private static boolean masked(Object value) {

@@ -72,6 +72,21 @@ class SubscriptionsApiTest {
   }
 
   @Test
+  @DisplayName("a PUT moving the URL to another host must give the header values again: credentials never follow unseen")
+  void headersDoNotFollowANewHost() {
+    long id = data(api.post("/api/subscriptions", new JsonObject().put("name", "moving")
+        .put("url", callbacks.url("/here")).put("headers", new JsonObject().put("Authorization", "Bearer s3cr3t-value"))))
+        .getLong("id");
+    JsonObject read = data(api.get("/api/subscriptions/" + id));
+    var moved = api.put("/api/subscriptions/" + id, read.copy().put("url", "https://elsewhere.example/hook"));
+    assertError(moved, 400, "bad_parameter");
+    assertTrue(moved.bodyAsString().contains("subscription.headers"), moved.bodyAsString());
+    assertEquals(callbacks.url("/here"), TestPostgres.queryString("SELECT url FROM subscriptions WHERE id = " + id));
+    assertEquals(200, api.put("/api/subscriptions/" + id, read.copy().put("url", "https://elsewhere.example/hook")
+        .put("headers", new JsonObject().put("Authorization", "Bearer new-value"))).statusCode());
+  }
+
+  @Test
   @DisplayName("PUT replaces a subscription but keeps the secret and headers when omitted; DELETE removes it")
   void replaceAndDelete() {
     JsonObject created = data(api.post("/api/subscriptions", new JsonObject().put("name", "crm")
