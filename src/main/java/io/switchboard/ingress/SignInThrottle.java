@@ -19,7 +19,7 @@ public final class SignInThrottle {
   private final Map<String, long[]> failures = new HashMap<>();
 
   /** Seconds until the address may try again, or 0 when it may now. */
-  synchronized long retryAfterSeconds(String address, long nowMillis) {
+  private synchronized long retryAfterSeconds(String address, long nowMillis) {
     long[] window = failures.get(address);
     if (window == null || nowMillis - window[0] >= WINDOW_MILLIS) {
       return 0;
@@ -27,7 +27,7 @@ public final class SignInThrottle {
     return window[1] >= FAILURES_PER_MINUTE ? Math.max(1, (window[0] + WINDOW_MILLIS - nowMillis + 999) / 1000) : 0;
   }
 
-  synchronized void failed(String address, long nowMillis) {
+  private synchronized void failed(String address, long nowMillis) {
     if (failures.size() >= MAX_ADDRESSES) {
       failures.clear(); // a flood of addresses: forget them all rather than grow without bound
     }

@@ -59,14 +59,15 @@ final class OrderingSql {
    * one still being classified, and a crash's leftovers hold ordered delivery until the sweep has classified
    * them. It reads a window of at most $4 ids from the last frontier ($1, or the recovery watermark if that is
    * higher), each probed by id, and stops at the first that is
-   * - acknowledged and without an outcome, received within $3 ms or before this instance started ($5): a body
-   *   stuck longer (its events keep failing) no longer holds every ordered subscription back;
+   * - acknowledged and without an outcome, received within the maximum wait ($3, milliseconds) or before this
+   *   instance started ($5): a body stuck longer (its events keep failing) no longer holds every ordered
+   *   subscription back;
    * - not visible yet and above $2, the id sequence as it stood a grace ago: its insert may be in flight at
    *   another instance. At or below $2 an invisible id is a gap (a rolled-back insert).
    * No stop in the window: the frontier moves to its end. Also returns the sequence's last id, sampled.
    */
   static final String FRONTIER = """
-      WITH l AS (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END AS last_id FROM inbound_webhooks_id_seq),
+      WITH l AS (SELECT (%s) AS last_id),
       w AS (SELECT f.from_id, least(l.last_id, f.from_id + $4 - 1) AS to_id, l.last_id
             FROM l, (SELECT greatest($1::bigint, (SELECT inbound_id + 1 FROM recovery_watermark)) AS from_id) AS f)
       SELECT w.last_id, w.from_id, w.to_id, (
@@ -80,7 +81,7 @@ final class OrderingSql {
                 AND (p.received_at > now() - $3 * interval '1 millisecond' OR p.received_at < $5::timestamptz))
                OR (p.status IS NULL AND g.id > $2))
         ORDER BY g.id LIMIT 1) AS stop
-      FROM w""";
+      FROM w""".formatted(WebhookSql.LAST_INBOUND_ID);
 
   /** Per sequence with no head (no pending row that is due or leased), its first waiting row, in received order. */
   private static final String NEXT_HEADS = """

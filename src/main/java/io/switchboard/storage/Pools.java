@@ -28,8 +28,8 @@ final class Pools {
 
   /**
    * Ordered delivery's pool: relaxed, and planned to walk its sequences in index order. While deliveries is young
-   * its statistics say "a few rows", and the planner sorts a subscription's whole pending set (tens of
-   * thousands of rows, a lease taking seconds) instead of reading the first row of one sequence off its index.
+   * its statistics say "a few rows", and the planner sorts a subscription's whole pending set instead of reading
+   * the first row of one sequence off its index (BENCHMARKS.md, ordered delivery).
    */
   static Pool ordering(Vertx vertx, PgConnectOptions options, int maxSize) {
     return create(vertx, new PgConnectOptions(options).addProperty("synchronous_commit", "off")

@@ -12,7 +12,7 @@ final class Utc {
 
   /**
    * {@code instant.atOffset(UTC)} without its cost: that asks the offset for its rules, and {@link ZoneOffset}
-   * builds a new rules object on every call (4% of durable intake's samples, two per event).
+   * builds a new rules object on every call, and this runs twice per event on the hot path.
    */
   static OffsetDateTime of(Instant instant) {
     return instant == null ? null

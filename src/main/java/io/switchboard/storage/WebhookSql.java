@@ -56,6 +56,10 @@ final class WebhookSql {
         WHERE o.inbound_id = g.id AND o.inbound_id > %1$s AND o.inbound_id <= %2$s)
       OFFSET 0""";
 
+  /** The last inbound id the sequence has handed out (0 before the first). */
+  static final String LAST_INBOUND_ID =
+      "SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM inbound_webhooks_id_seq";
+
   /**
    * Raises the recovery watermark to just below the oldest unclassified row, but never past the id sequence
    * as it stood at least the grace ago (database clock): an id handed out since may belong to an insert still
@@ -71,11 +75,11 @@ final class WebhookSql {
              WHERE (SELECT i.status FROM inbound_webhooks i WHERE i.id = c.id) = 'received')))
           ELSE r.inbound_id END,
         sample_id = CASE WHEN r.sample_at < now() - $1 * interval '1 millisecond'
-          THEN (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM inbound_webhooks_id_seq)
+          THEN (%s)
           ELSE r.sample_id END,
         sample_at = CASE WHEN r.sample_at < now() - $1 * interval '1 millisecond' THEN now() ELSE r.sample_at END,
         scan_to = CASE WHEN r.sample_at < now() - $1 * interval '1 millisecond' THEN r.sample_id ELSE r.scan_to END
-      RETURNING inbound_id, scan_to""".formatted(WITHOUT_OUTCOME.formatted("r.inbound_id", "r.sample_id"));
+      RETURNING inbound_id, scan_to""".formatted(WITHOUT_OUTCOME.formatted("r.inbound_id", "r.sample_id"), LAST_INBOUND_ID);
 
   /**
    * Acknowledged bodies never classified, oldest first: above the watermark and at most the sample that last
@@ -215,9 +219,7 @@ final class WebhookSql {
 
   /** The watermark, and the last id the sequence has handed out. */
   static final String START_UP_BOUNDS = """
-      SELECT r.inbound_id,
-             (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM inbound_webhooks_id_seq) AS last_id
-      FROM recovery_watermark r""";
+      SELECT r.inbound_id, (%s) AS last_id FROM recovery_watermark r""".formatted(LAST_INBOUND_ID);
 
   /**
    * At start, every body received before {@code startedAt} and never classified, however young: a crash's
@@ -245,7 +247,7 @@ final class WebhookSql {
       return Future.succeededFuture(List.of());
     }
     return client.preparedQuery(UNPROCESSED_RECEIVED_BEFORE)
-        .execute(Tuple.of(afterId, startedAt.atOffset(java.time.ZoneOffset.UTC), limit, to))
+        .execute(Tuple.of(afterId, Utc.of(startedAt), limit, to))
         .map(WebhookSql::received)
         .compose(found -> found.isEmpty() ? receivedBefore(client, startedAt, limit, to, scanTo)
             : Future.succeededFuture(found));
