@@ -368,8 +368,14 @@ public final class E2eBench {
           delivery: { allowHttp: true, allowPrivateNetworks: true }
           storage: { embedded: { dataDir: "%s", port: %d } }
           """.formatted(routerPort, SECRET, subs, work.resolve("pg-" + name), pgPort));
-      Process process = new ProcessBuilder("java", "-Xmx512m", "-jar", root.resolve("target/switchboard.jar").toString(),
-          "--config", config.toString())
+      List<String> command = new ArrayList<>(List.of("java", "-Xmx512m"));
+      // ROUTER_JVM_OPTS: extra JVM flags for the router (a profiler agent, say); split on spaces.
+      String extra = System.getenv().getOrDefault("ROUTER_JVM_OPTS", "").strip();
+      if (!extra.isEmpty()) {
+        command.addAll(List.of(extra.split("\\s+")));
+      }
+      command.addAll(List.of("-jar", root.resolve("target/switchboard.jar").toString(), "--config", config.toString()));
+      Process process = new ProcessBuilder(command)
           .redirectOutput(work.resolve(name + ".log").toFile()).redirectErrorStream(true).start();
       var http = java.net.http.HttpClient.newHttpClient();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);

@@ -52,7 +52,8 @@ final class DeliverySql {
    * A whole batch of attempts in one statement: each is logged and moves its delivery on (succeeded, failed, or
    * pending again at its retry time). Multi-row statements cost Postgres far less than a row per execution.
    * A record that comes late (its lease ended and another attempt was claimed, or it finished) logs its attempt
-   * but moves nothing: only a success may still close a delivery another attempt has since leased.
+   * but moves nothing: only a success may still close a delivery another attempt has since leased. An attempt
+   * whose delivery was deleted meanwhile is not logged (there is no foreign key: V9).
    * Returns the sequences whose head this ended (docs/ordering.md): each needs its next head leased.
    */
   static final String RECORD_ATTEMPTS = """
@@ -62,7 +63,7 @@ final class DeliverySql {
         SELECT * FROM unnest($1::bigint[], $2::int[], $3::timestamptz[], $4::bigint[], $5::int[], $6::text[],
                              $7::text[], $8::text[]) AS a(delivery_id, attempt, started_at, latency_ms, status_code,
                                                           response_body, error, outcome)
-        WHERE outcome <> 'expired'
+        WHERE outcome <> 'expired' AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = a.delivery_id)
         ON CONFLICT (delivery_id, attempt) DO NOTHING
       ), moved AS (
         UPDATE deliveries d

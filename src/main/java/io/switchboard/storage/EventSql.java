@@ -43,7 +43,8 @@ final class EventSql {
    * due again only when the lease ends): dispatch sends it from memory at once, with no claim. An ordered one
    * waits in its sequence, never due ('infinity'), until it is the head; a superseded status is stored ended.
    * A duplicate (a provider's retry, the sweep racing the fast path) is skipped and not returned, so it is not
-   * sent again. The subscription's name comes back with a superseded row only, for its counter.
+   * sent again. The subscription's name comes back with a superseded row only, for its counter. A subscription
+   * deleted meanwhile is owed nothing (there is no foreign key: V9).
    */
   static final String INSERT_DELIVERIES = """
       WITH inserted AS (
@@ -60,6 +61,7 @@ final class EventSql {
                     $8::text[], $9::int[])
           AS d(subscription_id, message_id, event_type, inbound_id, phone_number_id, lease_ms, status, sequence_key,
                sequence_pos)
+        WHERE d.subscription_id IN (SELECT id FROM subscriptions)
         ON CONFLICT (subscription_id, message_id) DO NOTHING
         RETURNING id, subscription_id, message_id, status, sequence_key
       )

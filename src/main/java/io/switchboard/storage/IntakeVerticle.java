@@ -29,7 +29,7 @@ final class IntakeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Pools.durable(vertx, options, 2, "intake");
+    pool = Pools.durableAppending(vertx, options, 2, "intake");
     handOff = new ParserHandOff(vertx, config.maxBatchSize());
     // One write in flight: the next group takes every request that arrived during this commit (bigger groups
     // cost less per webhook in the JVM and in Postgres; see BENCHMARKS.md).

@@ -48,7 +48,10 @@ final class PipelineWritesVerticle extends VerticleBase {
   private final PgConnectOptions options;
   private final SwitchboardConfig.Storage config;
   private final Meters meters;
+  /** Attempt records, claims and releases: planned at every execution. */
   private Pool pool;
+  /** The events transactions, which only append. */
+  private Pool eventsPool;
   /** Ordered delivery's own connections: its frontier reads and head leases never queue the events writes. */
   private Pool orderingPool;
   private GroupCommit<PlannedWebhook, EventSql.Stored> eventCommits;
@@ -77,7 +80,8 @@ final class PipelineWritesVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Pools.relaxed(vertx, options, 4, "pipeline");
+    pool = Pools.relaxed(vertx, options, 3, "pipeline");
+    eventsPool = Pools.appending(vertx, options, 1, "events");
     orderingPool = Pools.ordering(vertx, options, 2);
     int batch = config.maxBatchSize();
     // One events write in flight: groups grow while it commits (19 -> 34 webhooks at saturation) and cost less
@@ -99,7 +103,7 @@ final class PipelineWritesVerticle extends VerticleBase {
 
   /** Commits one group and hands it on: its new deliveries to dispatch, its outcomes to whoever waits for them. */
   private Future<List<EventSql.Stored>> writeEvents(List<PlannedWebhook> rows) {
-    return pool.withTransaction(c -> EventSql.storeEvents(c, rows)).map(group -> {
+    return eventsPool.withTransaction(c -> EventSql.storeEvents(c, rows)).map(group -> {
       List<DeliveryJob> leased = new ArrayList<>();
       group.perRequest().forEach(s -> leased.addAll(s.jobs()));
       logDuplicates(group.perRequest());
@@ -284,6 +288,6 @@ final class PipelineWritesVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(wakeTimer);
-    return Pools.close(orderingPool).compose(v -> Pools.close(pool));
+    return Pools.close(orderingPool).compose(v -> Pools.close(eventsPool)).compose(v -> Pools.close(pool));
   }
 }

@@ -27,6 +27,20 @@ final class Pools {
   }
 
   /**
+   * Relaxed, for statements that only append (INSERT … SELECT FROM unnest, ON CONFLICT on a key): they read no
+   * table whose size could change their plan, so the generic plan Postgres caches after a few executions is as
+   * good as a fresh one, and planning each execution would only cost time (BENCHMARKS.md).
+   */
+  static Pool appending(Vertx vertx, PgConnectOptions options, int maxSize, String name) {
+    return build(vertx, new PgConnectOptions(options).addProperty("synchronous_commit", "off"), maxSize, name);
+  }
+
+  /** Durable and appending: the inbound bodies' group commits. */
+  static Pool durableAppending(Vertx vertx, PgConnectOptions options, int maxSize, String name) {
+    return build(vertx, new PgConnectOptions(options).addProperty("synchronous_commit", "on"), maxSize, name);
+  }
+
+  /**
    * Ordered delivery's pool: relaxed, and planned to walk its sequences in index order. While deliveries is young
    * its statistics say "a few rows", and the planner sorts a subscription's whole pending set instead of reading
    * the first row of one sequence off its index (BENCHMARKS.md, ordered delivery).
@@ -43,9 +57,14 @@ final class Pools {
    * life, long after the table has grown, and cost more than the planning it saves (see BENCHMARKS.md).
    */
   private static Pool create(Vertx vertx, PgConnectOptions options, int maxSize, String name) {
+    return build(vertx, new PgConnectOptions(options).addProperty("plan_cache_mode", "force_custom_plan"), maxSize,
+        name);
+  }
+
+  private static Pool build(Vertx vertx, PgConnectOptions options, int maxSize, String name) {
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(maxSize).setName("postgres-" + name))
-        .connectingTo(new PgConnectOptions(options).addProperty("plan_cache_mode", "force_custom_plan"))
+        .connectingTo(options)
         .using(vertx)
         .build();
   }
@@ -61,8 +80,8 @@ final class Pools {
   }
 
   /**
-   * A data error that is the rows' own for good, except a foreign key (23503): a delivery or attempt for a
-   * subscription deleted meanwhile, which the next sweep plans afresh (or no longer owes).
+   * A data error that is the rows' own for good, except a foreign key (23503): a status mark for a subscription
+   * deleted meanwhile, which the next sweep plans afresh (or no longer owes).
    */
   static boolean refusedForGood(Throwable e) {
     return refusedData(e) && !"23503".equals(((PgException) e).getSqlState());

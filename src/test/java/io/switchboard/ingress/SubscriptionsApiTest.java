@@ -122,6 +122,7 @@ class SubscriptionsApiTest {
     assertEquals(204, deleted.statusCode());
     assertError(api.get("/api/subscriptions/" + id), 404, "not_found");
     assertEquals(0, TestPostgres.count("SELECT * FROM deliveries"), "its deliveries went with it");
+    assertEquals(0, TestPostgres.count("SELECT * FROM delivery_attempts"), "and their attempts");
   }
 
   @Test
