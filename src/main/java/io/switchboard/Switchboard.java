@@ -53,7 +53,7 @@ public final class Switchboard {
   /**
    * A Vertx whose own metrics (HTTP server and client, pools) and the JVM's land in {@code registry}, codecs
    * registered. One event loop per core: the verticles hand every webhook to each other, and a hop between
-   * two busy loops is cheaper than waking a third thread (measured: -10 µs CPU per webhook on 2 cores).
+   * two busy loops is cheaper than waking a third thread (BENCHMARKS.md).
    * Event-bus meters are off: they cost a registry lookup per message, several messages per webhook.
    */
   public static Vertx vertx(MeterRegistry registry) {

@@ -134,24 +134,20 @@ final class PostgresServer implements AutoCloseable {
           // generous start-up wait below.
           .setServerConfig("max_wal_size", "4GB")
           .setServerConfig("checkpoint_timeout", "15min")
-          // A new 16 MB WAL segment is zero-filled by the backend that needs it, while every commit waits:
-          // at 5 000 webhooks/s that was a 50 ms stall every 1.6 s (p99 54 ms -> 11 ms without it). On ext4
-          // and friends the fdatasync of each commit persists the blocks it allocates; zeroing is an
-          // optimisation for some file systems, not a durability guarantee.
+          // A new 16 MB WAL segment is zero-filled by the backend that needs it, while every commit waits: a
+          // stall every few seconds at a busy router. On ext4 and friends the fdatasync of each commit persists
+          // the blocks it allocates; zeroing is an optimisation for some file systems, not a durability guarantee.
           .setServerConfig("wal_init_zero", "off")
-          // Backends write the evicted pages of a growing table (~9 KB of writes per 1 KB webhook). Left to the
-          // kernel they pile up as ~1 GB of dirty pages, flushed in one burst every 30 s that queues every
-          // commit's fdatasync behind it (saturation p99 140-235 ms). Asking for write-back every 256 kB
-          // keeps the disk busy evenly (p99 10 ms).
+          // Backends write the evicted pages of a growing table. Left to the kernel they pile up as dirty pages,
+          // flushed in one burst every 30 s that queues every commit's fdatasync behind it. Asking for write-back
+          // every 256 kB keeps the disk busy evenly.
           .setServerConfig("backend_flush_after", "256kB")
           // ...but only pages Postgres writes itself: a table grows by 8 kB of zeros at a time, written to the
           // page cache and left there until the buffer is evicted and written for real. With the default 128 MB
-          // of shared buffers that took longer than the kernel's 30 s dirty expiry at 5 000 webhooks/s, so
-          // the kernel flushed the zeros itself, 100-180 MB at a time, and every commit's fdatasync waited
-          // ~100 ms behind them (p99 at 5 000/s 11-14 ms, max ~100). With 32 MB, pages leave within seconds
-          // and are flushed as they go (p99 7-8 ms, max 18-24); reads of older pages come from the page
-          // cache, and the saturation throughput did not change. The price: a randomly keyed index (the
-          // events' hashed ids) stops fitting sooner (bench/ingress.sh, BENCHMARKS.md).
+          // of shared buffers that took longer than the kernel's 30 s dirty expiry, so the kernel flushed the
+          // zeros itself, in bursts that every commit's fdatasync waited behind. With 32 MB, pages leave within
+          // seconds and are flushed as they go; reads of older pages come from the page cache. The price: a
+          // randomly keyed index (the events' hashed ids) stops fitting sooner. Figures: BENCHMARKS.md, Ingress.
           .setServerConfig("shared_buffers", "32MB")
           .setPGStartupWait(Duration.ofMinutes(5));
       if (port > 0) {
