@@ -48,12 +48,10 @@ final class PipelineWritesVerticle extends VerticleBase {
   private final PgConnectOptions options;
   private final SwitchboardConfig.Storage config;
   private final Meters meters;
-  /** Claims and releases: planned at every execution. */
+  /** Attempt records, claims and releases: planned at every execution. */
   private Pool pool;
   /** The events transactions, which only append. */
   private Pool eventsPool;
-  /** The attempt records. */
-  private Pool attemptsPool;
   /** Ordered delivery's own connections: its frontier reads and head leases never queue the events writes. */
   private Pool orderingPool;
   private GroupCommit<PlannedWebhook, EventSql.Stored> eventCommits;
@@ -82,9 +80,8 @@ final class PipelineWritesVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Pools.relaxed(vertx, options, 2, "pipeline");
+    pool = Pools.relaxed(vertx, options, 3, "pipeline");
     eventsPool = Pools.appending(vertx, options, 1, "events");
-    attemptsPool = Pools.byKey(vertx, options, 2, "attempts");
     orderingPool = Pools.ordering(vertx, options, 2);
     int batch = config.maxBatchSize();
     // One events write in flight: groups grow while it commits (19 -> 34 webhooks at saturation) and cost less
@@ -129,7 +126,7 @@ final class PipelineWritesVerticle extends VerticleBase {
    * for its next head.
    */
   private Future<List<Void>> writeAttempts(List<AttemptRecord> rows) {
-    return DeliverySql.recordAttempts(attemptsPool, rows).map(ended -> {
+    return DeliverySql.recordAttempts(pool, rows).map(ended -> {
       if (!ended.isEmpty()) {
         ended.forEach(this::await);
         serveSequences();
@@ -291,7 +288,6 @@ final class PipelineWritesVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(wakeTimer);
-    return Pools.close(orderingPool).compose(v -> Pools.close(eventsPool)).compose(v -> Pools.close(attemptsPool))
-        .compose(v -> Pools.close(pool));
+    return Pools.close(orderingPool).compose(v -> Pools.close(eventsPool)).compose(v -> Pools.close(pool));
   }
 }

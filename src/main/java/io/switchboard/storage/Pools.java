@@ -35,17 +35,6 @@ final class Pools {
     return build(vertx, new PgConnectOptions(options).addProperty("synchronous_commit", "off"), maxSize, name);
   }
 
-  /**
-   * Relaxed, for the attempt records: a statement that updates deliveries by id from an array, which only a nested
-   * loop over the primary key does well. Its generic plan is cached, so the join methods that could win while
-   * deliveries is small (a scan and a hash) are switched off here, once, instead of planning every execution.
-   */
-  static Pool byKey(Vertx vertx, PgConnectOptions options, int maxSize, String name) {
-    return build(vertx, new PgConnectOptions(options).addProperty("synchronous_commit", "off")
-        .addProperty("enable_seqscan", "off").addProperty("enable_hashjoin", "off")
-        .addProperty("enable_mergejoin", "off"), maxSize, name);
-  }
-
   /** Durable and appending: the inbound bodies' group commits. */
   static Pool durableAppending(Vertx vertx, PgConnectOptions options, int maxSize, String name) {
     return build(vertx, new PgConnectOptions(options).addProperty("synchronous_commit", "on"), maxSize, name);
