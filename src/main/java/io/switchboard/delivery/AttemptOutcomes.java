@@ -77,6 +77,6 @@ final class AttemptOutcomes {
     DeliveryJob job = attempt.job();
     return new AttemptRecord(job.deliveryId(), job.subscriptionId(), job.messageId(), job.attempt(),
         attempt.startedAt(), attempt.latencyMillis(), status, attempt.responseBody(), error, outcome, nextAttemptAt,
-        job.leaseMillis());
+        job.leaseMillis(), job.sequenced());
   }
 }

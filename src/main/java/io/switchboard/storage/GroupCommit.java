@@ -2,6 +2,8 @@ package io.switchboard.storage;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +15,8 @@ import java.util.function.Predicate;
  * Turns many small writes into few transactions: requests queue while a batch is being written, and the
  * next batch takes all of them (up to {@code maxBatch}). One commit, one fsync, many acknowledgements;
  * every waiting request is completed or failed with its batch. Confined to the owning verticle's context.
+ * With a linger, a batch short of {@code maxBatch} waits up to that long for more, unless an urgent item is in it:
+ * for writes nobody waits on, fewer and larger statements cost Postgres less.
  */
 final class GroupCommit<T, R> {
 
@@ -27,6 +31,12 @@ final class GroupCommit<T, R> {
   private final IntConsumer batchSizes;
   private final ArrayDeque<Pending<T, R>> queue = new ArrayDeque<>();
   private int inFlight;
+  private Vertx vertx;
+  private long lingerMillis;
+  private Predicate<T> urgent = item -> true;
+  private boolean urgentQueued;
+  private boolean lingered;
+  private long lingerTimer = -1;
 
   GroupCommit(int maxBatch, int maxInFlight, IntConsumer batchSizes, Function<List<T>, Future<List<R>>> writer) {
     this(maxBatch, maxInFlight, e -> false, batchSizes, writer);
@@ -45,6 +55,15 @@ final class GroupCommit<T, R> {
     this.writer = writer;
   }
 
+  /** The same, where a batch short of {@code maxBatch} with no {@code urgent} item waits up to {@code linger}. */
+  GroupCommit(Vertx vertx, int maxBatch, int maxInFlight, Predicate<Throwable> isolateFailures, IntConsumer batchSizes,
+      Function<List<T>, Future<List<R>>> writer, Duration linger, Predicate<T> urgent) {
+    this(maxBatch, maxInFlight, isolateFailures, batchSizes, writer);
+    this.vertx = vertx;
+    this.lingerMillis = Math.max(1, linger.toMillis());
+    this.urgent = urgent;
+  }
+
   Future<R> submit(T item) {
     return submit(item, true);
   }
@@ -58,25 +77,43 @@ final class GroupCommit<T, R> {
     }
     Promise<R> promise = Promise.promise();
     queue.add(new Pending<>(item, promise));
-    if (inFlight < maxInFlight) {
-      flush();
-    }
+    urgentQueued |= urgent.test(item);
+    flushWhenDue();
     return promise.future();
   }
 
-  private void flush() {
-    if (queue.isEmpty()) {
+  /** Writes the next batch if a write may start and the batch need not (or may no longer) wait for more. */
+  private void flushWhenDue() {
+    if (inFlight >= maxInFlight || queue.isEmpty()) {
       return;
     }
+    if (vertx == null || urgentQueued || lingered || queue.size() >= maxBatch) {
+      flush();
+    } else if (lingerTimer < 0) {
+      lingerTimer = vertx.setTimer(lingerMillis, id -> {
+        lingerTimer = -1;
+        lingered = true;
+        flushWhenDue();
+      });
+    }
+  }
+
+  private void flush() {
     List<Pending<T, R>> batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
     while (!queue.isEmpty() && batch.size() < maxBatch) {
       batch.add(queue.poll());
+    }
+    lingered = false;
+    urgentQueued = queue.stream().anyMatch(p -> urgent.test(p.item()));
+    if (lingerTimer >= 0) {
+      vertx.cancelTimer(lingerTimer);
+      lingerTimer = -1;
     }
     inFlight++;
     batchSizes.accept(batch.size());
     write(batch).onComplete(done -> {
       inFlight--;
-      flush();
+      flushWhenDue();
     });
   }
 
