@@ -53,17 +53,20 @@ final class DeliverySql {
    * pending again at its retry time). Multi-row statements cost Postgres far less than a row per execution.
    * A record that comes late (its lease ended and another attempt was claimed, or it finished) logs its attempt
    * but moves nothing: only a success may still close a delivery another attempt has since leased. An attempt
-   * whose delivery was deleted meanwhile is not logged (there is no foreign key: V9).
+   * whose delivery was deleted meanwhile is not logged (there is no foreign key: V9), nor one whose id a lost
+   * relaxed commit has since handed to another delivery (the message id pins it, as for the update).
    * Returns the sequences whose head this ended (docs/ordering.md): each needs its next head leased.
    */
   static final String RECORD_ATTEMPTS = """
       WITH attempts AS (
         INSERT INTO delivery_attempts (delivery_id, attempt, started_at, latency_ms, status_code, response_body, error,
                                        outcome)
-        SELECT * FROM unnest($1::bigint[], $2::int[], $3::timestamptz[], $4::bigint[], $5::int[], $6::text[],
-                             $7::text[], $8::text[]) AS a(delivery_id, attempt, started_at, latency_ms, status_code,
-                                                          response_body, error, outcome)
-        WHERE outcome <> 'expired' AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = a.delivery_id)
+        SELECT delivery_id, attempt, started_at, latency_ms, status_code, response_body, error, outcome
+        FROM unnest($1::bigint[], $2::int[], $3::timestamptz[], $4::bigint[], $5::int[], $6::text[], $7::text[],
+                    $8::text[], $11::text[]) AS a(delivery_id, attempt, started_at, latency_ms, status_code,
+                                                  response_body, error, outcome, message_id)
+        WHERE outcome <> 'expired'
+          AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = a.delivery_id AND d.message_id = a.message_id)
         ON CONFLICT (delivery_id, attempt) DO NOTHING
       ), moved AS (
         UPDATE deliveries d

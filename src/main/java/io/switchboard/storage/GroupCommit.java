@@ -37,6 +37,7 @@ final class GroupCommit<T, R> {
   private boolean urgentQueued;
   private boolean lingered;
   private long lingerTimer = -1;
+  private Promise<Void> drained;
 
   GroupCommit(int maxBatch, int maxInFlight, IntConsumer batchSizes, Function<List<T>, Future<List<R>>> writer) {
     this(maxBatch, maxInFlight, e -> false, batchSizes, writer);
@@ -87,7 +88,7 @@ final class GroupCommit<T, R> {
     if (inFlight >= maxInFlight || queue.isEmpty()) {
       return;
     }
-    if (vertx == null || urgentQueued || lingered || queue.size() >= maxBatch) {
+    if (vertx == null || urgentQueued || lingered || drained != null || queue.size() >= maxBatch) {
       flush();
     } else if (lingerTimer < 0) {
       lingerTimer = vertx.setTimer(lingerMillis, id -> {
@@ -114,7 +115,27 @@ final class GroupCommit<T, R> {
     write(batch).onComplete(done -> {
       inFlight--;
       flushWhenDue();
+      settleDrain();
     });
+  }
+
+  /**
+   * Writes what is queued without lingering, and completes once nothing is queued or in flight: a stopping
+   * verticle's last records are written, not dropped with its timers.
+   */
+  Future<Void> drain() {
+    if (drained == null) {
+      drained = Promise.promise();
+      flushWhenDue();
+      settleDrain();
+    }
+    return drained.future();
+  }
+
+  private void settleDrain() {
+    if (drained != null && inFlight == 0 && queue.isEmpty()) {
+      drained.tryComplete();
+    }
   }
 
   /** Writes one batch and settles its promises; never fails itself. */

@@ -25,6 +25,7 @@ import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,7 @@ final class PipelineWritesVerticle extends VerticleBase {
   /** A body received since this start and unclassified longer than this no longer holds ordered delivery back. */
   private static final Duration FRONTIER_MAX_WAIT = Duration.ofSeconds(60);
   private static final Duration ATTEMPTS_LINGER = Duration.ofMillis(20);
+  private static final Duration STOP_DRAIN = Duration.ofSeconds(5);
   private static final long SAMPLE_EVERY_NANOS = 100_000_000;
 
   private final PgConnectOptions options;
@@ -292,6 +294,11 @@ final class PipelineWritesVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(wakeTimer);
-    return Pools.close(orderingPool).compose(v -> Pools.close(eventsPool)).compose(v -> Pools.close(pool));
+    // Attempt records still lingering are written first: dropped, their deliveries would be sent again.
+    return attemptCommits.drain().timeout(STOP_DRAIN.toMillis(), TimeUnit.MILLISECONDS)
+        .recover(e -> Future.succeededFuture())
+        .compose(v -> Pools.close(orderingPool))
+        .compose(v -> Pools.close(eventsPool))
+        .compose(v -> Pools.close(pool));
   }
 }

@@ -17,7 +17,7 @@ final class RetentionSql {
   /**
    * Deliveries of a subscription that no longer exists: only a delete racing an insert leaves any (V9). The
    * subscription ids in the log are found by skipping along the (subscription_id, message_id) index, one probe
-   * each, so this costs next to nothing when there are none.
+   * each, and an orphan's rows are read through the same index, so this costs next to nothing when there are none.
    */
   static final String PURGE_ORPHAN_DELIVERIES = LogSql.deleteWithAttempts("""
       WITH RECURSIVE logged(id) AS (
@@ -27,14 +27,16 @@ final class RetentionSql {
                 ORDER BY d.subscription_id LIMIT 1)
         FROM logged l WHERE l.id IS NOT NULL
       )
-      SELECT d.id FROM deliveries d
-      WHERE d.subscription_id IN (
-        SELECT l.id FROM logged l WHERE l.id IS NOT NULL AND l.id NOT IN (SELECT s.id FROM subscriptions s))
+      SELECT d.id
+      FROM (SELECT l.id FROM logged l WHERE l.id IS NOT NULL AND l.id NOT IN (SELECT s.id FROM subscriptions s)) AS o
+      CROSS JOIN LATERAL (SELECT id FROM deliveries WHERE subscription_id = o.id LIMIT $1) AS d
       LIMIT $1""");
 
   /**
-   * Attempts below the oldest delivery left whose delivery is gone: only an attempt logged while its delivery
-   * was being deleted leaves any (V9). A range of the attempts' key, so it reads nothing when there are none.
+   * Attempts below the oldest delivery left, whose delivery is therefore gone: only an attempt logged while its
+   * delivery was being deleted leaves any (V9), and every read of attempts goes through their delivery, so such a
+   * row is never seen; it is purged here once retention has passed its id. A range of the attempts' key, so it
+   * reads nothing when there are none.
    */
   static final String PURGE_ORPHAN_ATTEMPTS = """
       DELETE FROM delivery_attempts WHERE (delivery_id, attempt) IN (

@@ -113,6 +113,7 @@ class SubscriptionsApiTest {
     router.postMeta(Fixtures.bytes("meta-text-01.json"));
     Await.until("the replaced URL got the event", WAIT, () -> callbacks.at("/new").size() == 1);
     assertEquals(0, callbacks.at("/old").size());
+    Await.until("its attempt is logged", WAIT, () -> TestPostgres.count("SELECT * FROM delivery_attempts") == 1);
 
     var kept = api.delete("/api/subscriptions/" + id, null);
     assertError(kept, 409, "conflict");
