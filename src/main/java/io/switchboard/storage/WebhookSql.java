@@ -162,13 +162,9 @@ final class WebhookSql {
   }
 
   static Future<JsonObject> findWebhooks(SqlClient client, FindWebhooks query) {
-    Tuple params = Tuple.of(query.source(), query.status(), utc(query.since()), utc(query.until()), query.beforeId(),
+    Tuple params = Tuple.of(query.source(), query.status(), Utc.of(query.since()), Utc.of(query.until()), query.beforeId(),
         query.limit() + 1);
     return client.preparedQuery(FIND_WEBHOOKS).execute(params).map(rows -> LogSql.page(rows, query.limit()));
-  }
-
-  private static OffsetDateTime utc(java.time.Instant instant) {
-    return Utc.of(instant);
   }
 
   /**
