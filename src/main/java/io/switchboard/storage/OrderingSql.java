@@ -73,8 +73,9 @@ final class OrderingSql {
       SELECT w.last_id, w.from_id, w.to_id, (
         SELECT g.id FROM generate_series(w.from_id, w.to_id) AS g(id)
         CROSS JOIN LATERAL (SELECT (SELECT 1 FROM inbound_outcomes o WHERE o.inbound_id = g.id) AS classified,
-                                   (SELECT i.status FROM inbound_webhooks i WHERE i.id = g.id) AS status,
-                                   (SELECT i.received_at FROM inbound_webhooks i WHERE i.id = g.id) AS received_at
+                                   i.status, i.received_at
+                            FROM (SELECT 1) AS one
+                            LEFT JOIN inbound_webhooks i ON i.id = g.id
                             OFFSET 0) AS p
         WHERE p.classified IS NULL
           AND ((p.status = 'received'
