@@ -30,10 +30,11 @@ final class GroupCommit<T, R> {
   private final Function<List<T>, Future<List<R>>> writer;
   private final IntConsumer batchSizes;
   private final ArrayDeque<Pending<T, R>> queue = new ArrayDeque<>();
+  /** Null without a linger: then every batch goes as soon as a write may start. */
+  private final Vertx vertx;
+  private final long lingerMillis;
+  private final Predicate<T> urgent;
   private int inFlight;
-  private Vertx vertx;
-  private long lingerMillis;
-  private Predicate<T> urgent = item -> true;
   private boolean urgentQueued;
   private boolean lingered;
   private long lingerTimer = -1;
@@ -49,17 +50,17 @@ final class GroupCommit<T, R> {
    */
   GroupCommit(int maxBatch, int maxInFlight, Predicate<Throwable> isolateFailures, IntConsumer batchSizes,
       Function<List<T>, Future<List<R>>> writer) {
-    this.maxBatch = maxBatch;
-    this.maxInFlight = maxInFlight;
-    this.isolateFailures = isolateFailures;
-    this.batchSizes = batchSizes;
-    this.writer = writer;
+    this(null, maxBatch, maxInFlight, isolateFailures, batchSizes, writer, Duration.ZERO, item -> true);
   }
 
   /** The same, where a batch short of {@code maxBatch} with no {@code urgent} item waits up to {@code linger}. */
   GroupCommit(Vertx vertx, int maxBatch, int maxInFlight, Predicate<Throwable> isolateFailures, IntConsumer batchSizes,
       Function<List<T>, Future<List<R>>> writer, Duration linger, Predicate<T> urgent) {
-    this(maxBatch, maxInFlight, isolateFailures, batchSizes, writer);
+    this.maxBatch = maxBatch;
+    this.maxInFlight = maxInFlight;
+    this.isolateFailures = isolateFailures;
+    this.batchSizes = batchSizes;
+    this.writer = writer;
     this.vertx = vertx;
     this.lingerMillis = Math.max(1, linger.toMillis());
     this.urgent = urgent;
