@@ -156,8 +156,8 @@ public record SwitchboardConfig(
   /** {@code json}: one JSON object per log line (for log shippers) instead of plain text. */
   public record Logging(boolean json, String level) {}
 
-  /** {@code sessionTimeout}: how long a console login lasts (the cookie's Max-Age), from the login on. */
   /**
+   * {@code sessionTimeout}: how long a console login lasts (the cookie's Max-Age), from the login on.
    * {@code consoleHosts}: the host names a browser may reach the console and the management API by (the
    * {@code Host} header, port aside); empty means loopback only (localhost, 127.0.0.1, [::1]). A page served from
    * any other name, such as a DNS-rebinding attacker's, is refused.

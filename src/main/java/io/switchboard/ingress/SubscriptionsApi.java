@@ -23,11 +23,14 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -136,8 +139,7 @@ final class SubscriptionsApi {
       body.put("secret", stored.secret());
     }
     if (!stored.headers().isEmpty() && !sameOrigin(body.getValue("url"), stored.url())
-        && (!(body.getValue("headers") instanceof JsonObject given)
-            || stored.headers().keySet().stream().anyMatch(name -> given.getValue(name) == null || masked(given.getValue(name))))) {
+        && !allGivenAgain(body.getValue("headers"), stored.headers().keySet())) {
       throw new BadParameter("subscription.headers: the URL moves to another host, so every header value must be given"
           + " again (they are masked when read, and are not sent to a new host unseen)");
     }
@@ -155,13 +157,19 @@ final class SubscriptionsApi {
 
   private static boolean sameOrigin(Object url, String storedUrl) {
     try {
-      java.net.URI given = new java.net.URI(String.valueOf(url));
-      java.net.URI stored = new java.net.URI(storedUrl);
-      return java.util.Objects.equals(given.getScheme(), stored.getScheme())
-          && java.util.Objects.equals(given.getHost(), stored.getHost()) && given.getPort() == stored.getPort();
-    } catch (java.net.URISyntaxException e) {
+      URI given = new URI(String.valueOf(url));
+      URI stored = new URI(storedUrl);
+      return Objects.equals(given.getScheme(), stored.getScheme())
+          && Objects.equals(given.getHost(), stored.getHost()) && given.getPort() == stored.getPort();
+    } catch (URISyntaxException e) {
       return false; // the reader refuses it with its own message, or the host changed: no silent copy either way
     }
+  }
+
+  /** Every stored header's value is in the request, in clear (not the mask a GET shows). */
+  private static boolean allGivenAgain(Object headers, Set<String> names) {
+    return headers instanceof JsonObject given
+        && names.stream().allMatch(name -> given.getValue(name) != null && !masked(given.getValue(name)));
   }
 
   private static boolean masked(Object value) {

@@ -27,9 +27,9 @@ final class Pools {
   }
 
   /**
-   * Relaxed, for statements that only append (INSERT … SELECT FROM unnest, ON CONFLICT on a key): they read no
-   * table whose size could change their plan, so the generic plan Postgres caches after a few executions is as
-   * good as a fresh one, and planning each execution would only cost time (BENCHMARKS.md).
+   * Relaxed, for statements that only append (INSERT … SELECT FROM unnest, ON CONFLICT on a key): the only table
+   * they read besides their keys is the small subscriptions table, so the generic plan Postgres caches after a few
+   * executions is as good as a fresh one, and planning each execution would only cost time (BENCHMARKS.md).
    */
   static Pool appending(Vertx vertx, PgConnectOptions options, int maxSize, String name) {
     return build(vertx, new PgConnectOptions(options).addProperty("synchronous_commit", "off"), maxSize, name);

@@ -75,9 +75,7 @@ final class RetentionSql {
           deleted.put("deliveries", n);
           return LogSql.deleteInBatches(client, PURGE_ORPHAN_ATTEMPTS, batch, 0);
         })
-        .compose(n -> {
-          return LogSql.deleteInBatches(client, PURGE_EVENTS, params, 0);
-        })
+        .compose(orphanAttempts -> LogSql.deleteInBatches(client, PURGE_EVENTS, params, 0))
         .compose(n -> {
           deleted.put("events", n);
           return LogSql.deleteInBatches(client, PURGE_WEBHOOKS, params, 0);
