@@ -12,7 +12,11 @@ import io.vertx.sqlclient.Tuple;
 final class RetentionSql {
 
   static final String PURGE_DELIVERIES = LogSql.deleteWithAttempts(
-      "SELECT id FROM deliveries WHERE created_at < now() - $1 * interval '1 day' AND status <> 'pending' LIMIT $2");
+      """
+      SELECT id FROM deliveries
+      WHERE id < ids_before('deliveries', 'created_at', now() - $1 * interval '1 day')
+        AND created_at < now() - $1 * interval '1 day' AND status <> 'pending'
+      LIMIT $2""");
 
   /**
    * Deliveries of a subscription that no longer exists: only a delete racing an insert leaves any (V9). The
@@ -46,13 +50,17 @@ final class RetentionSql {
 
   static final String PURGE_EVENTS = """
       DELETE FROM events WHERE id IN (
-        SELECT id FROM events WHERE received_at < now() - $1 * interval '1 day' LIMIT $2)""";
+        SELECT id FROM events
+        WHERE inbound_id < ids_before('inbound_webhooks', 'received_at', now() - $1 * interval '1 day')
+          AND received_at < now() - $1 * interval '1 day'
+        LIMIT $2)""";
 
   /** Classified (with their outcomes) or invalid bodies only: one still waiting for the parser stays. */
   static final String PURGE_WEBHOOKS = """
       WITH expired AS (
         SELECT i.id FROM inbound_webhooks i
-        WHERE i.received_at < now() - $1 * interval '1 day'
+        WHERE i.id < ids_before('inbound_webhooks', 'received_at', now() - $1 * interval '1 day')
+          AND i.received_at < now() - $1 * interval '1 day'
           AND (i.status = 'invalid' OR EXISTS (SELECT 1 FROM inbound_outcomes o WHERE o.inbound_id = i.id))
         LIMIT $2),
       outcomes AS (DELETE FROM inbound_outcomes WHERE inbound_id IN (SELECT id FROM expired))

@@ -16,7 +16,8 @@ final class StatsSql {
   static final String SUMMARIZE_DELIVERIES = """
       WITH d AS (
         SELECT id, status, event_type FROM deliveries
-        WHERE created_at >= now() - $2 * interval '1 day' AND ($1::text IS NULL OR phone_number_id = $1)
+        WHERE id >= ids_from('deliveries', 'created_at', now() - $2 * interval '1 day')
+          AND created_at >= now() - $2 * interval '1 day' AND ($1::text IS NULL OR phone_number_id = $1)
       ), counts AS (
         SELECT count(*) AS total,
                count(*) FILTER (WHERE status = 'succeeded') AS success,
