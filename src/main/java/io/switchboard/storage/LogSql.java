@@ -71,8 +71,8 @@ final class LogSql {
   private static final String REPLAYABLE = """
       s.id = d.subscription_id AND s.enabled
         AND d.status = $1 AND d.status <> 'pending'
-        AND d.id >= ids_from('deliveries', 'created_at', $2) AND ($2::timestamptz IS NULL OR d.created_at >= $2)
-        AND d.id < ids_before('deliveries', 'created_at', $3) AND ($3::timestamptz IS NULL OR d.created_at < $3)
+        AND d.id >= (SELECT ids_from('deliveries', 'created_at', $2)) AND ($2::timestamptz IS NULL OR d.created_at >= $2)
+        AND d.id < (SELECT ids_before('deliveries', 'created_at', $3)) AND ($3::timestamptz IS NULL OR d.created_at < $3)
         AND ($4::text IS NULL OR s.name = $4)""";
 
   static final String REPLAY_DELIVERIES = """
@@ -98,7 +98,7 @@ final class LogSql {
   static final String DELETE_DELIVERIES = deleteWithAttempts("""
       SELECT id FROM deliveries
       WHERE ($1::text IS NULL OR phone_number_id = $1)
-        AND id < ids_before('deliveries', 'created_at', now() - $2 * interval '1 day')
+        AND id < (SELECT ids_before('deliveries', 'created_at', now() - $2 * interval '1 day'))
         AND created_at < now() - $2 * interval '1 day'
         AND status <> 'pending'
       LIMIT $3""");

@@ -14,7 +14,7 @@ final class RetentionSql {
   static final String PURGE_DELIVERIES = LogSql.deleteWithAttempts(
       """
       SELECT id FROM deliveries
-      WHERE id < ids_before('deliveries', 'created_at', now() - $1 * interval '1 day')
+      WHERE id < (SELECT ids_before('deliveries', 'created_at', now() - $1 * interval '1 day'))
         AND created_at < now() - $1 * interval '1 day' AND status <> 'pending'
       LIMIT $2""");
 
@@ -51,7 +51,7 @@ final class RetentionSql {
   static final String PURGE_EVENTS = """
       DELETE FROM events WHERE id IN (
         SELECT id FROM events
-        WHERE inbound_id < ids_before('inbound_webhooks', 'received_at', now() - $1 * interval '1 day')
+        WHERE inbound_id < (SELECT ids_before('inbound_webhooks', 'received_at', now() - $1 * interval '1 day'))
           AND received_at < now() - $1 * interval '1 day'
         LIMIT $2)""";
 
@@ -59,7 +59,7 @@ final class RetentionSql {
   static final String PURGE_WEBHOOKS = """
       WITH expired AS (
         SELECT i.id FROM inbound_webhooks i
-        WHERE i.id < ids_before('inbound_webhooks', 'received_at', now() - $1 * interval '1 day')
+        WHERE i.id < (SELECT ids_before('inbound_webhooks', 'received_at', now() - $1 * interval '1 day'))
           AND i.received_at < now() - $1 * interval '1 day'
           AND (i.status = 'invalid' OR EXISTS (SELECT 1 FROM inbound_outcomes o WHERE o.inbound_id = i.id))
         LIMIT $2),

@@ -16,7 +16,7 @@ final class StatsSql {
   static final String SUMMARIZE_DELIVERIES = """
       WITH d AS (
         SELECT id, status, event_type FROM deliveries
-        WHERE id >= ids_from('deliveries', 'created_at', now() - $2 * interval '1 day')
+        WHERE id >= (SELECT ids_from('deliveries', 'created_at', now() - $2 * interval '1 day'))
           AND created_at >= now() - $2 * interval '1 day' AND ($1::text IS NULL OR phone_number_id = $1)
       ), counts AS (
         SELECT count(*) AS total,

@@ -136,8 +136,8 @@ final class WebhookSql {
       FROM inbound_webhooks i LEFT JOIN inbound_outcomes o ON o.inbound_id = i.id
       WHERE ($1::text IS NULL OR i.source = $1)
         AND ($2::text IS NULL OR coalesce(o.status, i.status) = $2)
-        AND i.id >= ids_from('inbound_webhooks', 'received_at', $3) AND ($3::timestamptz IS NULL OR i.received_at >= $3)
-        AND i.id < ids_before('inbound_webhooks', 'received_at', $4) AND ($4::timestamptz IS NULL OR i.received_at < $4)
+        AND i.id >= (SELECT ids_from('inbound_webhooks', 'received_at', $3)) AND ($3::timestamptz IS NULL OR i.received_at >= $3)
+        AND i.id < (SELECT ids_before('inbound_webhooks', 'received_at', $4)) AND ($4::timestamptz IS NULL OR i.received_at < $4)
         AND ($5::bigint IS NULL OR i.id < $5)
       ORDER BY i.id DESC
       LIMIT $6""";
