@@ -7,6 +7,7 @@ import io.switchboard.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.pgclient.PgConnectOptions;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -46,7 +47,7 @@ public final class StorageVerticle extends VerticleBase {
   /** Once a second: is Postgres there, and if embedded, is its process alive. Liveness answers from it. */
   private void watch() {
     watch = new StorageWatch(vertx, server, Pools.durable(vertx, server.connectOptions(), 1, "watch"),
-        config.maxDowntime());
+        config.maxDowntime(), Clock.systemUTC());
     watchTimer = vertx.setPeriodic(1000, id -> watch.check());
     vertx.eventBus().<Void>consumer(Bus.STORAGE_LIVENESS, m -> {
       String notLive = watch.notLive();

@@ -3,14 +3,17 @@ package io.switchboard.storage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Watches Postgres once a second: restarts the embedded server if its process died (the pools reconnect by
- * themselves), and knows for how long Postgres has been unreachable, which is what liveness answers from.
+ * themselves), knows for how long Postgres has been unreachable, which is what liveness answers from, and warns
+ * when this router's clock and Postgres's disagree.
  */
 final class StorageWatch {
 
@@ -20,16 +23,25 @@ final class StorageWatch {
   private final PostgresServer server;
   private final Pool pool;
   private final Duration maxDowntime;
+  private final Clock clock;
+  private boolean clockWarned;
   private long downSinceNanos = -1;
   private boolean restarting;
   private boolean closing;
   private Future<Void> restart = Future.succeededFuture();
 
-  StorageWatch(Vertx vertx, PostgresServer server, Pool pool, Duration maxDowntime) {
+  /**
+   * Time filters and retention find their rows by id (V10), which holds while the routers' clocks agree within ten
+   * minutes; each is compared with Postgres's, and a minute apart is worth an operator's look.
+   */
+  static final Duration CLOCK_TOLERANCE = Duration.ofMinutes(1);
+
+  StorageWatch(Vertx vertx, PostgresServer server, Pool pool, Duration maxDowntime, Clock clock) {
     this.vertx = vertx;
     this.server = server;
     this.pool = pool;
     this.maxDowntime = maxDowntime;
+    this.clock = clock;
   }
 
   void check() {
@@ -44,8 +56,10 @@ final class StorageWatch {
         }
       });
     }
-    pool.query("SELECT 1").execute().timeout(2, TimeUnit.SECONDS).onComplete(done -> {
+    Instant sent = clock.instant();
+    pool.query("SELECT clock_timestamp() AS now").execute().timeout(2, TimeUnit.SECONDS).onComplete(done -> {
       if (done.succeeded()) {
+        compareClocks(sent, done.result().iterator().next().getOffsetDateTime("now").toInstant());
         if (downSinceNanos >= 0) {
           LOG.info("postgres reachable again after {} s", (System.nanoTime() - downSinceNanos) / 1_000_000_000);
         }
@@ -56,6 +70,21 @@ final class StorageWatch {
             maxDowntime);
       }
     });
+  }
+
+  /** Against the middle of the round trip: the query's own time is not skew. */
+  private void compareClocks(Instant sent, Instant postgresNow) {
+    Instant routerNow = sent.plus(Duration.between(sent, clock.instant()).dividedBy(2));
+    Duration skew = Duration.between(routerNow, postgresNow);
+    boolean off = skew.abs().compareTo(CLOCK_TOLERANCE) > 0;
+    if (off && !clockWarned) {
+      LOG.warn("this router's clock is {} s {} Postgres's: since/until filters and retention assume the routers' clocks"
+          + " agree within ten minutes (docs/architecture.md); check NTP", skew.abs().toSeconds(),
+          skew.isNegative() ? "ahead of" : "behind");
+    } else if (!off && clockWarned) {
+      LOG.info("this router's clock agrees with Postgres's again (within {} s)", CLOCK_TOLERANCE.toSeconds());
+    }
+    clockWarned = off;
   }
 
   private void restart() {
