@@ -4,7 +4,7 @@
 #   bench/ingress.sh
 #
 # Builds the jar, then for each server in turn (bare, bare-durable = bare + one group-committed INSERT into the
-# Postgres Switchboard started, Switchboard ack: durable, Switchboard ack: immediate):
+# Postgres Switchboard started, Switchboard ack: durable, bare-durable again, Switchboard ack: immediate):
 #   1. saturation: wrk, WARMUP s discarded, then MEASURE s measured (THREADS threads, CONNECTIONS connections),
 #   2. fixed rate: RATE requests/s open loop (bench/load/FixedRateLoad.java, latency from the intended send
 #      time), FIXED_WARMUP s discarded, then MEASURE s measured.
@@ -217,26 +217,37 @@ count_rows() { # name
 # does not pay for them.
 checkpoint() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc CHECKPOINT; }
 
+# The durable floor, on the Postgres this Switchboard started (same server, same settings, its own table), while
+# Switchboard sits idle beside it. It runs before and after Switchboard's durable run: this machine has slow and
+# fast stretches, and a floor measured on one side only moves the ratio with them.
+run_bare_durable() { # name
+  local sb_pid=$SERVER_PID rows_before
+  rows_before=0
+  if [ "$(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc "SELECT to_regclass('bare_webhooks') IS NOT NULL")" = t ]; then
+    rows_before=$(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc 'SELECT count(*) FROM bare_webhooks')
+  fi
+  log "$1: starting on 127.0.0.1:$BARE_PORT, postgres on $PG_PORT"
+  java -Xmx512m -cp "$CP" BareDurableServer "$BARE_PORT" "$PG_PORT" > "$WORK/$1.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 40); do grep -q 'bare-durable server ready' "$WORK/$1.log" && break; sleep 0.25; done
+  start_monitors "$1" "$SERVER_PID"
+  checkpoint
+  measure "$1" "$BARE_PORT"
+  kill "$MONITOR_PID" "$JSTAT_PID" 2>/dev/null || true
+  kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+  R[$1.rows]=$(( $(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc 'SELECT count(*) FROM bare_webhooks') - rows_before ))
+  R[$1.oks]=$(( R[$1.warmup.requests] - R[$1.warmup.non2xx] + R[$1.sat.requests] - R[$1.sat.non2xx] + R[$1.fixed.ok200] ))
+  SERVER_PID=$sb_pid
+}
+
 start_switchboard durable durable
-# The durable floor runs first, on the Postgres this Switchboard started (same server, same settings, its own
-# table), while Switchboard sits idle beside it.
-SB_PID=$SERVER_PID
-log "bare-durable: starting on 127.0.0.1:$BARE_PORT, postgres on $PG_PORT"
-java -Xmx512m -cp "$CP" BareDurableServer "$BARE_PORT" "$PG_PORT" > "$WORK/bare-durable.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 40); do grep -q 'bare-durable server ready' "$WORK/bare-durable.log" && break; sleep 0.25; done
-start_monitors bare-durable "$SERVER_PID"
-checkpoint
-measure bare-durable "$BARE_PORT"
-kill "$MONITOR_PID" "$JSTAT_PID" 2>/dev/null || true
-kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
-R[bare-durable.rows]=$(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc 'SELECT count(*) FROM bare_webhooks')
-R[bare-durable.oks]=$(( R[bare-durable.warmup.requests] - R[bare-durable.warmup.non2xx] + R[bare-durable.sat.requests] - R[bare-durable.sat.non2xx] + R[bare-durable.fixed.ok200] ))
-SERVER_PID=$SB_PID
+run_bare_durable bare-durable
 start_monitors durable "$SERVER_PID"
 checkpoint
 measure durable "$SB_PORT"
 count_rows durable
+kill "$MONITOR_PID" "$JSTAT_PID" 2>/dev/null || true
+run_bare_durable bare-durable-after
 stop_server
 
 start_switchboard immediate immediate
@@ -257,23 +268,30 @@ printf '| %-20s | %9s | %6s | %8s | %8s | %9s | %11s | %11s | %12s | %7s | %8s |
   server 'req/s' ratio 'p50 ms' 'p99 ms' 'p99.9 ms' "@$RATE p50" "@$RATE p99" "@$RATE p99.9" \
   'RSS MB' 'heap MB' 'pg Pss MB'
 printf '|%s|\n' "----------------------|-----------|--------|----------|----------|-----------|-------------|-------------|--------------|---------|----------|-----------"
-for s in bare bare-durable durable immediate; do
+for s in bare bare-durable durable bare-durable-after immediate; do
   printf '| %-20s | %9s | %6s | %8s | %8s | %9s | %11s | %11s | %12s | %7s | %8s | %9s |\n' \
-    "$(case $s in bare) echo 'bare Vert.x';; bare-durable) echo 'bare-durable';; *) echo "switchboard $s";; esac)" \
+    "$(case $s in bare) echo 'bare Vert.x';; bare-durable) echo 'bare-durable';; bare-durable-after) echo 'bare-durable, after';;
+      *) echo "switchboard $s";; esac)" \
     "${R[$s.sat.rps]}" "$(ratio "${R[$s.sat.rps]}" "${R[bare.sat.rps]}")" "${R[$s.sat.p50_ms]}" "${R[$s.sat.p99_ms]}" \
     "${R[$s.sat.p999_ms]}" "${R[$s.fixed.p50_ms]}" "${R[$s.fixed.p99_ms]}" "${R[$s.fixed.p999_ms]}" \
     "${R[$s.hwm_mb]}" "${R[$s.heap_mb]}" "$([ $s = bare ] && echo - || echo "${R[$s.pg_mb]}")"
 done
 echo
-echo "durable floor: switchboard durable / bare-durable = $(ratio "${R[durable.sat.rps]}" "${R[bare-durable.sat.rps]}")" \
-  "at saturation; at $RATE/s p99 ${R[durable.fixed.p99_ms]} ms vs ${R[bare-durable.fixed.p99_ms]} ms;" \
-  "bare-durable: 200s=${R[bare-durable.oks]}, rows=${R[bare-durable.rows]}"
+floor_mean=$(( (R[bare-durable.sat.rps] + R[bare-durable-after.sat.rps]) / 2 ))
+echo "durable floor: switchboard durable / bare-durable = $(ratio "${R[durable.sat.rps]}" "$floor_mean") at saturation" \
+  "against the mean of the floor before and after ($floor_mean req/s); against the one before" \
+  "$(ratio "${R[durable.sat.rps]}" "${R[bare-durable.sat.rps]}"), after $(ratio "${R[durable.sat.rps]}" "${R[bare-durable-after.sat.rps]}");" \
+  "at $RATE/s p99 ${R[durable.fixed.p99_ms]} ms vs ${R[bare-durable.fixed.p99_ms]} ms (before) and ${R[bare-durable-after.fixed.p99_ms]} ms (after)"
+for s in bare-durable bare-durable-after; do
+  echo "$s: 200s=${R[$s.oks]}, rows=${R[$s.rows]} ($([ "${R[$s.rows]}" -ge "${R[$s.oks]}" ] && echo OK || echo "FAIL: rows missing"))"
+done
 echo
 echo "CPU per request at saturation (µs): bare JVM ${R[bare.sat.jvm_us]};" \
-  "bare-durable JVM ${R[bare-durable.sat.jvm_us]} + Postgres ${R[bare-durable.sat.pg_us]};" \
+  "bare-durable JVM ${R[bare-durable.sat.jvm_us]} + Postgres ${R[bare-durable.sat.pg_us]}" \
+  "(after: ${R[bare-durable-after.sat.jvm_us]} + ${R[bare-durable-after.sat.pg_us]});" \
   "durable JVM ${R[durable.sat.jvm_us]} + Postgres ${R[durable.sat.pg_us]};" \
   "immediate JVM ${R[immediate.sat.jvm_us]} + Postgres ${R[immediate.sat.pg_us]}"
-for s in bare bare-durable durable immediate; do
+for s in bare bare-durable durable bare-durable-after immediate; do
   echo "$s: saturation non-2xx=${R[$s.sat.non2xx]} socket errors=${R[$s.sat.sockerr]};" \
     "fixed rate ok=${R[$s.fixed.ok200]} non-200=${R[$s.fixed.non200]} errors=${R[$s.fixed.errors]} complete=${R[$s.fixed.complete]}"
 done
