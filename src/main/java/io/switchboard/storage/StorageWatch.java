@@ -18,6 +18,11 @@ import org.slf4j.LoggerFactory;
 final class StorageWatch {
 
   private static final Logger LOG = LoggerFactory.getLogger(StorageWatch.class);
+  /**
+   * Time filters and retention find their rows by id (V10), which holds while the routers' clocks agree within ten
+   * minutes; each is compared with Postgres's, and a minute apart is worth an operator's look.
+   */
+  private static final Duration CLOCK_TOLERANCE = Duration.ofMinutes(1);
 
   private final Vertx vertx;
   private final PostgresServer server;
@@ -29,12 +34,6 @@ final class StorageWatch {
   private boolean restarting;
   private boolean closing;
   private Future<Void> restart = Future.succeededFuture();
-
-  /**
-   * Time filters and retention find their rows by id (V10), which holds while the routers' clocks agree within ten
-   * minutes; each is compared with Postgres's, and a minute apart is worth an operator's look.
-   */
-  static final Duration CLOCK_TOLERANCE = Duration.ofMinutes(1);
 
   StorageWatch(Vertx vertx, PostgresServer server, Pool pool, Duration maxDowntime, Clock clock) {
     this.vertx = vertx;
