@@ -71,9 +71,11 @@ final class LogSql {
   private static final String REPLAYABLE = """
       s.id = d.subscription_id AND s.enabled
         AND d.status = $1 AND d.status <> 'pending'
-        AND d.id >= (SELECT ids_from('deliveries', 'created_at', $2)) AND ($2::timestamptz IS NULL OR d.created_at >= $2)
-        AND d.id < (SELECT ids_before('deliveries', 'created_at', $3)) AND ($3::timestamptz IS NULL OR d.created_at < $3)
-        AND ($4::text IS NULL OR s.name = $4)""";
+        AND %s
+        AND %s
+        AND ($4::text IS NULL OR s.name = $4)""".formatted(
+      TimeRanges.since("d.id", "d.created_at", TimeRanges.DELIVERIES, "$2"),
+      TimeRanges.before("d.id", "d.created_at", TimeRanges.DELIVERIES, "$3"));
 
   static final String REPLAY_DELIVERIES = """
       UPDATE deliveries d SET status = 'pending', next_attempt_at = now(), completed_at = NULL, sequence_key = NULL
@@ -98,10 +100,10 @@ final class LogSql {
   static final String DELETE_DELIVERIES = deleteWithAttempts("""
       SELECT id FROM deliveries
       WHERE ($1::text IS NULL OR phone_number_id = $1)
-        AND id < (SELECT ids_before('deliveries', 'created_at', now() - $2 * interval '1 day'))
-        AND created_at < now() - $2 * interval '1 day'
+        AND %s
         AND status <> 'pending'
-      LIMIT $3""");
+      LIMIT $3""".formatted(
+      TimeRanges.before("id", "created_at", TimeRanges.DELIVERIES, "now() - $2 * interval '1 day'")));
 
   private LogSql() {}
 

@@ -11,12 +11,12 @@ import io.vertx.sqlclient.Tuple;
  */
 final class RetentionSql {
 
+  /** What is older than storage.retentionDays ($1). */
+  private static final String EXPIRED = "now() - $1 * interval '1 day'";
+
   static final String PURGE_DELIVERIES = LogSql.deleteWithAttempts(
-      """
-      SELECT id FROM deliveries
-      WHERE id < (SELECT ids_before('deliveries', 'created_at', now() - $1 * interval '1 day'))
-        AND created_at < now() - $1 * interval '1 day' AND status <> 'pending'
-      LIMIT $2""");
+      "SELECT id FROM deliveries WHERE %s AND status <> 'pending' LIMIT $2".formatted(
+          TimeRanges.before("id", "created_at", TimeRanges.DELIVERIES, EXPIRED)));
 
   /**
    * Deliveries of a subscription that no longer exists: only a delete racing an insert leaves any (V9). The
@@ -50,21 +50,19 @@ final class RetentionSql {
 
   static final String PURGE_EVENTS = """
       DELETE FROM events WHERE id IN (
-        SELECT id FROM events
-        WHERE inbound_id < (SELECT ids_before('inbound_webhooks', 'received_at', now() - $1 * interval '1 day'))
-          AND received_at < now() - $1 * interval '1 day'
-        LIMIT $2)""";
+        SELECT id FROM events WHERE %s LIMIT $2)""".formatted(
+      TimeRanges.before("inbound_id", "received_at", TimeRanges.BODIES, EXPIRED));
 
   /** Classified (with their outcomes) or invalid bodies only: one still waiting for the parser stays. */
   static final String PURGE_WEBHOOKS = """
       WITH expired AS (
         SELECT i.id FROM inbound_webhooks i
-        WHERE i.id < (SELECT ids_before('inbound_webhooks', 'received_at', now() - $1 * interval '1 day'))
-          AND i.received_at < now() - $1 * interval '1 day'
+        WHERE %s
           AND (i.status = 'invalid' OR EXISTS (SELECT 1 FROM inbound_outcomes o WHERE o.inbound_id = i.id))
         LIMIT $2),
       outcomes AS (DELETE FROM inbound_outcomes WHERE inbound_id IN (SELECT id FROM expired))
-      DELETE FROM inbound_webhooks WHERE id IN (SELECT id FROM expired)""";
+      DELETE FROM inbound_webhooks WHERE id IN (SELECT id FROM expired)""".formatted(
+      TimeRanges.before("i.id", "i.received_at", TimeRanges.BODIES, EXPIRED));
 
   /** A message's status marks go with its statuses' retention: a status arriving later than that ranks afresh. */
   static final String PURGE_STATUS_MARKS = """

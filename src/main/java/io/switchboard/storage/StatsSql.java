@@ -16,8 +16,7 @@ final class StatsSql {
   static final String SUMMARIZE_DELIVERIES = """
       WITH d AS (
         SELECT id, status, event_type FROM deliveries
-        WHERE id >= (SELECT ids_from('deliveries', 'created_at', now() - $2 * interval '1 day'))
-          AND created_at >= now() - $2 * interval '1 day' AND ($1::text IS NULL OR phone_number_id = $1)
+        WHERE %s AND ($1::text IS NULL OR phone_number_id = $1)
       ), counts AS (
         SELECT count(*) AS total,
                count(*) FILTER (WHERE status = 'succeeded') AS success,
@@ -42,7 +41,8 @@ final class StatsSql {
                       FROM (SELECT event_type, count(*) AS n FROM d GROUP BY event_type
                             ORDER BY n DESC, event_type LIMIT 10) t),
         'p50LatencyMs', round(l.p50::numeric, 1), 'p99LatencyMs', round(l.p99::numeric, 1)) AS stats
-      FROM counts c, latency l""";
+      FROM counts c, latency l""".formatted(
+      TimeRanges.since("id", "created_at", TimeRanges.DELIVERIES, "now() - $2 * interval '1 day'"));
 
   private StatsSql() {}
 

@@ -136,11 +136,13 @@ final class WebhookSql {
       FROM inbound_webhooks i LEFT JOIN inbound_outcomes o ON o.inbound_id = i.id
       WHERE ($1::text IS NULL OR i.source = $1)
         AND ($2::text IS NULL OR coalesce(o.status, i.status) = $2)
-        AND i.id >= (SELECT ids_from('inbound_webhooks', 'received_at', $3)) AND ($3::timestamptz IS NULL OR i.received_at >= $3)
-        AND i.id < (SELECT ids_before('inbound_webhooks', 'received_at', $4)) AND ($4::timestamptz IS NULL OR i.received_at < $4)
+        AND %s
+        AND %s
         AND ($5::bigint IS NULL OR i.id < $5)
       ORDER BY i.id DESC
-      LIMIT $6""";
+      LIMIT $6""".formatted(
+      TimeRanges.since("i.id", "i.received_at", TimeRanges.BODIES, "$3"),
+      TimeRanges.before("i.id", "i.received_at", TimeRanges.BODIES, "$4"));
 
   /** How far past the last body of a batch the next read of a drain looks, in batches. */
   private static final int DRAIN_WINDOW_BATCHES = 50;
