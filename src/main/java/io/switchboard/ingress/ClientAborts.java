@@ -1,6 +1,6 @@
 package io.switchboard.ingress;
 
-import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,13 +19,13 @@ final class ClientAborts {
   private long unreported;
   private long lastReport = System.nanoTime() - EVERY_NANOS;
 
-  void record(RoutingContext ctx, Throwable cause) {
+  void record(HttpServerRequest request, Throwable cause) {
     unreported++;
     long now = System.nanoTime();
     if (now - lastReport >= EVERY_NANOS) {
       LOG.info("{} request(s) broken off mid-body (client hung up or sent a malformed chunk) since the last such "
-          + "line (one a minute at most); latest {} {} from {}: {}", unreported, ctx.request().method(),
-          ctx.request().path(), WebhookHandler.clientIp(ctx), cause.getMessage());
+          + "line (one a minute at most); latest {} {} from {}: {}", unreported, request.method(),
+          request.path(), WebhookHandler.clientIp(request), cause.getMessage());
       unreported = 0;
       lastReport = now;
     }

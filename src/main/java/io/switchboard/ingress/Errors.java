@@ -1,5 +1,6 @@
 package io.switchboard.ingress;
 
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -13,10 +14,13 @@ final class Errors {
   }
 
   static void send(RoutingContext ctx, int status, String code, String detail) {
-    if (ctx.response().ended()) {
+    send(ctx.response(), status, code, detail);
+  }
+
+  static void send(HttpServerResponse response, int status, String code, String detail) {
+    if (response.ended()) {
       return;
     }
-    ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
-        .end(body(code, detail).toBuffer());
+    response.setStatusCode(status).putHeader("content-type", "application/json").end(body(code, detail).toBuffer());
   }
 }

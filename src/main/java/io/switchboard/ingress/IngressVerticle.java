@@ -70,31 +70,32 @@ public final class IngressVerticle extends VerticleBase {
     router.post("/webhooks/:source")
         .handler(new RawBody(config.ingress().maxBodyBytes(), aborts))
         .handler(ctx -> withSource(ctx, webhooks::receive));
-    errorHandlers(router);
+    errorHandlers(router, webhooks);
     return vertx.createHttpServer(serverOptions())
         .connectionHandler(deadlines::opened)
         .invalidRequestHandler(RequestChecks::invalidRequest)
-        .requestHandler(router)
+        .requestHandler(new WebhookFastPath(config, router, webhooks, deadlines, aborts))
         .listen(config.http().port(), config.http().host());
   }
 
   /**
    * HTTP/1.x only: providers post HTTP/1.1, and cleartext HTTP/2 (h2c) would multiplex requests past the
-   * per-connection read deadline (and is a known way around proxies' rules).
+   * per-connection read deadline (and is a known way around proxies' rules). No WebSocket is served, so no
+   * WebSocket compression handler sits in every connection's pipeline.
    */
   private HttpServerOptions serverOptions() {
     return new HttpServerOptions().setCompressionSupported(false).setHttp2ClearTextEnabled(false)
+        .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
         .setIdleTimeout((int) config.http().idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
   }
 
-  private void errorHandlers(Router router) {
+  private void errorHandlers(Router router, WebhookHandler webhooks) {
     router.errorHandler(400, RequestChecks::badRequest);
-    router.errorHandler(413, this::tooLarge);
+    router.errorHandler(413, ctx -> tooLarge(ctx, webhooks));
     router.errorHandler(404, ctx -> Errors.send(ctx, 404, "not_found", "no route for " + ctx.request().path()));
     router.errorHandler(405, ctx -> Errors.send(ctx, 405, "method_not_allowed",
         ctx.request().method() + " is not allowed on " + ctx.request().path()));
-    router.errorHandler(417, ctx -> Errors.send(ctx, 417, "expectation_failed",
-        "only Expect: 100-continue is understood"));
+    router.errorHandler(417, ctx -> RequestChecks.expectationFailed(ctx.response()));
     router.errorHandler(500, RequestChecks::unexpected);
   }
 
@@ -107,14 +108,12 @@ public final class IngressVerticle extends VerticleBase {
   }
 
   /** Webhook routes count it per source; the management API's own limit is smaller. */
-  private void tooLarge(RoutingContext ctx) {
+  private void tooLarge(RoutingContext ctx, WebhookHandler webhooks) {
     if (ctx.pathParam("source") == null) {
       Errors.send(ctx, 413, "payload_too_large", "body exceeds " + ManagementApi.MAX_BODY_BYTES + " bytes");
       return;
     }
-    String source = config.source(ctx.pathParam("source")).map(Source::name).orElse("unknown");
-    meters.ingressRequest(source, "too_large");
-    Errors.send(ctx, 413, "payload_too_large", "body exceeds ingress.maxBodyBytes = " + config.ingress().maxBodyBytes());
+    webhooks.tooLarge(ctx.response(), config.source(ctx.pathParam("source")).map(Source::name).orElse("unknown"));
   }
 
   /** Ready once storage answers: migrations ran before this verticle deployed, and the pool can reach Postgres. */

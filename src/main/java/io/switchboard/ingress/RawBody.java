@@ -1,6 +1,8 @@
 package io.switchboard.ingress;
 
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -35,39 +37,56 @@ final class RawBody implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    HttpServerRequest request = ctx.request();
+    read(ctx.request(), limit, aborts).onSuccess(body -> {
+      ctx.put(KEY, body);
+      ctx.next();
+    }).onFailure(e -> ctx.fail(((Refused) e).status));
+  }
+
+  /** Why a body was not read: 413 (over the limit) or 417 (an Expect other than 100-continue). */
+  static final class Refused extends RuntimeException {
+    final int status;
+
+    Refused(int status) {
+      super("refused with " + status, null, false, false);
+      this.status = status;
+    }
+  }
+
+  /**
+   * The request's body, or a {@link Refused} failure; never completes for a body broken off (the connection
+   * is gone, nobody is owed an answer). Its handlers must be set before the request handler returns.
+   */
+  static Future<Buffer> read(HttpServerRequest request, long limit, ClientAborts aborts) {
     long declared = declaredLength(request);
     if (declared > limit) {
-      ctx.fail(413);
-      return;
+      return Future.failedFuture(new Refused(413));
     }
     String expect = request.getHeader(HttpHeaders.EXPECT);
     if (expect != null && !expect.equalsIgnoreCase("100-continue")) {
-      ctx.fail(417);
-      return;
+      return Future.failedFuture(new Refused(417));
     }
     if (request.isEnded()) {
-      ctx.next();
-      return;
+      return Future.succeededFuture(Buffer.buffer());
     }
     if (expect != null && request.version() != HttpVersion.HTTP_1_0) {
-      ctx.response().writeContinue(); // curl asks before sending a larger body, and waits a second without it
+      request.response().writeContinue(); // curl asks before sending a larger body, and waits a second without it
     }
     Buffer body = Buffer.buffer((int) Math.max(0, Math.min(declared, limit)));
-    request.exceptionHandler(e -> aborts.record(ctx, e));
+    Promise<Buffer> read = Promise.promise();
+    request.exceptionHandler(e -> aborts.record(request, e));
     request.handler(chunk -> {
-      if (!ctx.failed() && body.length() + chunk.length() > limit) {
-        ctx.fail(413);
-      } else if (!ctx.failed()) {
+      if (read.future().isComplete()) {
+        return;
+      }
+      if (body.length() + chunk.length() > limit) {
+        read.fail(new Refused(413));
+      } else {
         body.appendBuffer(chunk);
       }
     });
-    request.endHandler(v -> {
-      if (!ctx.failed()) {
-        ctx.put(KEY, body);
-        ctx.next();
-      }
-    });
+    request.endHandler(v -> read.tryComplete(body));
+    return read.future();
   }
 
   private static long declaredLength(HttpServerRequest request) {

@@ -91,8 +91,17 @@ final class RequestChecks {
 
   /** A bug, not a client mistake: one line with the stack trace, the URI redacted. */
   static void unexpected(RoutingContext ctx) {
-    LOG.error("unexpected error on {} {}", ctx.request().method(), redactedUri(ctx.request().uri()), ctx.failure());
-    Errors.send(ctx, 500, "internal_error", "unexpected error; see the logs");
+    unexpected(ctx.request(), ctx.failure());
+  }
+
+  static void unexpected(HttpServerRequest request, Throwable failure) {
+    LOG.error("unexpected error on {} {}", request.method(), redactedUri(request.uri()), failure);
+    Errors.send(request.response(), 500, "internal_error", "unexpected error; see the logs");
+  }
+
+  /** 417 for an {@code Expect} other than {@code 100-continue}. */
+  static void expectationFailed(HttpServerResponse response) {
+    Errors.send(response, 417, "expectation_failed", "only Expect: 100-continue is understood");
   }
 
   /**

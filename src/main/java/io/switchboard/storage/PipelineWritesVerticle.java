@@ -68,6 +68,7 @@ final class PipelineWritesVerticle extends VerticleBase {
   private final Instant startedAt = Instant.now();
   /** Sequences whose next head waits for the frontier to pass it, by {@link OrderingSql.Sequence#id()}. */
   private final Map<String, OrderingSql.Sequence> waiting = new LinkedHashMap<>();
+  private final DuplicateReports duplicates = new DuplicateReports();
   private boolean serving;
   private boolean serveAgain;
   private long retryMillis = FRONTIER_RETRY_MS;
@@ -112,7 +113,7 @@ final class PipelineWritesVerticle extends VerticleBase {
     return eventsPool.withTransaction(c -> EventSql.storeEvents(c, rows)).map(group -> {
       List<DeliveryJob> leased = new ArrayList<>();
       group.perRequest().forEach(s -> leased.addAll(s.jobs()));
-      logDuplicates(group.perRequest());
+      duplicates.record(group.perRequest());
       group.supersededFor().forEach(name -> meters.delivery(name, "superseded"));
       if (!leased.isEmpty()) {
         vertx.eventBus().send(Bus.DELIVERIES_LEASED, new DeliveryBatch(leased));
@@ -239,16 +240,6 @@ final class PipelineWritesVerticle extends VerticleBase {
   }
 
   /** One line per group, not per webhook: a provider retrying a whole backlog must not flood the log. */
-  private static void logDuplicates(List<EventSql.Stored> stored) {
-    List<EventSql.Stored> duplicating = stored.stream().filter(s -> !s.duplicates().isEmpty()).toList();
-    if (!duplicating.isEmpty()) {
-      EventSql.Stored first = duplicating.get(0);
-      LOG.info("{} inbound webhook(s) repeat events already stored, not delivered again: inboundId={} duplicate of {}{}",
-          duplicating.size(), first.inboundId(), String.join(", ", first.duplicates()),
-          duplicating.size() > 1 ? " (and " + (duplicating.size() - 1) + " more)" : "");
-    }
-  }
-
   private void store(StoreEvents request) {
     List<Future<?>> stored = new ArrayList<>(request.webhooks().size());
     for (PlannedWebhook webhook : request.webhooks()) {
