@@ -2,10 +2,12 @@
 # End-to-end benchmark (issue 13): webhooks in, callbacks out, against a bare Vert.x client posting to the same
 # receiver, in one run. See bench/e2e/E2eBench.java for the phases.
 #
-#   bench/e2e.sh            (~8 min)
+#   bench/e2e.sh            (~13 min)
 #
-# Environment: WARMUP=20 MEASURE=10 (seconds per wrk run), RATE=3300 FIXED_SECONDS=30 (the fixed-rate phases),
+# Environment: WARMUP=60 MEASURE=10 (seconds per wrk run), RATE=3300 FIXED_SECONDS=30 (the fixed-rate phases),
 # PHASES=sat-1,sat-4,ordered,fixed,fixed-503 (a subset runs only those, beside the bare client),
+# The warm-up is a minute, as in bench/ingress.sh: on two cores C2 still compiles the router's hot path for
+# about that long, and with 20 s the measured phase shared the cores with the compiler (BENCHMARKS.md).
 # ports (127.0.0.1 only): ROUTER_PORT=18290 RECEIVER_PORT=18291 (and RECEIVER_PORT+1, ROUTER_PORT+10 for Postgres).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

@@ -56,7 +56,7 @@ public final class E2eBench {
   static int routerPort;
   static int receiverPort;
   static int failingPort;
-  static int warmup = 20;
+  static int warmup = 60;
   static int measure = 10;
 
   /** What the receivers saw: first arrival per (path, message id), duplicates, and the fixed phase's arrivals. */
@@ -72,7 +72,7 @@ public final class E2eBench {
     routerPort = Integer.parseInt(args[2]);
     receiverPort = Integer.parseInt(args[3]);
     failingPort = receiverPort + 1;
-    warmup = Integer.parseInt(System.getenv().getOrDefault("WARMUP", "20"));
+    warmup = Integer.parseInt(System.getenv().getOrDefault("WARMUP", "60"));
     measure = Integer.parseInt(System.getenv().getOrDefault("MEASURE", "10"));
     int rate = Integer.parseInt(System.getenv().getOrDefault("RATE", "3300"));
     int fixedSeconds = Integer.parseInt(System.getenv().getOrDefault("FIXED_SECONDS", "30"));

@@ -1,0 +1,137 @@
+package io.switchboard.ingress;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.support.Fixtures;
+import io.switchboard.support.TestPostgres;
+import io.switchboard.support.TestRouter;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A plain {@code POST /webhooks/{source}} is served without the router (WebhookFastPath); a path that needs
+ * decoding still goes through it. Both must answer alike, byte for byte where it matters.
+ */
+@ExtendWith(VertxExtension.class)
+@DisplayName("Webhook paths: served directly or by the router, the same answers")
+class WebhookPathsTest {
+
+  private TestRouter router;
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    TestPostgres.reset();
+    router = TestRouter.start(vertx, TestRouter.baseConfig());
+  }
+
+  @Test
+  @DisplayName("the plain path and a %-encoded one both commit the body and answer 200 with nosniff")
+  void plainAndEncodedPaths() throws IOException {
+    for (String path : new String[] {"/webhooks/meta", "/webhooks/me%74a"}) {
+      byte[] body = Fixtures.unique("meta-text-01.json", path);
+      String answer = exchange(post(path, "X-Hub-Signature-256: " + Fixtures.metaSignature(Fixtures.APP_SECRET, body)
+          + "\r\nContent-Length: " + body.length + "\r\n") + new String(body, StandardCharsets.UTF_8));
+      assertTrue(answer.startsWith("HTTP/1.1 200"), path + ": " + answer);
+      assertTrue(answer.toLowerCase(Locale.ROOT).contains("x-content-type-options: nosniff"), path + ": " + answer);
+      assertTrue(answer.contains("\"inbound_id\""), path + ": " + answer);
+    }
+    assertEquals(2, TestPostgres.count("SELECT 1 FROM inbound_webhooks"));
+  }
+
+  @Test
+  @DisplayName("a chunked body that grows past ingress.maxBodyBytes gets 413, counted for its source, and stores nothing")
+  void chunkedBodyOverTheLimit() throws IOException {
+    String chunk = "x".repeat(16 * 1024);
+    StringBuilder chunks = new StringBuilder("1\r\n{\r\n");
+    for (int i = 0; i < 5; i++) { // 80 KiB, over the 64 KiB default
+      chunks.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
+    }
+    chunks.append("0\r\n\r\n");
+    String answer = exchange(post("/webhooks/meta", "Transfer-Encoding: chunked\r\nX-Hub-Signature-256: sha256=00\r\n")
+        + chunks);
+    assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
+    assertTrue(answer.contains("payload_too_large"), answer);
+    assertEquals(0, TestPostgres.count("SELECT 1 FROM inbound_webhooks"));
+    assertTrue(router.get("/metrics").bodyAsString()
+        .contains("switchboard_ingress_requests_total{outcome=\"too_large\",source=\"meta\"} 1.0"));
+  }
+
+  @Test
+  @DisplayName("an Expect other than 100-continue gets 417 before the body is read")
+  void unknownExpectation() throws IOException {
+    String answer = exchange(post("/webhooks/meta", "Expect: something-else\r\nContent-Length: 2\r\n") + "{}");
+    assertTrue(answer.startsWith("HTTP/1.1 417"), answer);
+    assertTrue(answer.contains("expectation_failed"), answer);
+  }
+
+  @Test
+  @DisplayName("Expect: 100-continue gets its 100 before the body, then the webhook is committed")
+  void continueThenCommit() throws IOException {
+    byte[] body = Fixtures.bytes("meta-text-01.json");
+    try (Socket socket = new Socket("127.0.0.1", router.port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(post("/webhooks/meta", "Expect: 100-continue\r\nContent-Length: " + body.length
+          + "\r\nX-Hub-Signature-256: " + Fixtures.metaSignature(Fixtures.APP_SECRET, body) + "\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      String interim = readHead(socket.getInputStream());
+      assertTrue(interim.startsWith("HTTP/1.1 100"), interim);
+      out.write(body);
+      out.flush();
+      String answer = readHead(socket.getInputStream());
+      assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+    }
+    assertEquals(1, TestPostgres.count("SELECT 1 FROM inbound_webhooks"));
+  }
+
+  /** The request line and headers; {@code extraHeaders} ends with CRLF; the blank line is added. */
+  private static String post(String path, String extraHeaders) {
+    return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + extraHeaders
+        + "\r\n";
+  }
+
+  /** Sends the whole request and reads until the server has answered and closed, or 10 s. */
+  private String exchange(String request) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", router.port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      String head = readHead(socket.getInputStream());
+      int length = 0;
+      for (String line : head.split("\r\n")) {
+        if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+          length = Integer.parseInt(line.substring("content-length:".length()).trim());
+        }
+      }
+      return head + new String(socket.getInputStream().readNBytes(length), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** One response's status line and headers, up to the blank line. */
+  private static String readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    while (matched < 4) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      head.write(b);
+      matched = (b == '\r' && matched % 2 == 0) || (b == '\n' && matched % 2 == 1) ? matched + 1 : 0;
+    }
+    return head.toString(StandardCharsets.ISO_8859_1);
+  }
+}
