@@ -13,7 +13,8 @@ import io.vertx.ext.web.RoutingContext;
  * Reads a request body as the bytes that came, whatever the content type says. Vert.x's BodyHandler
  * form-decodes {@code application/x-www-form-urlencoded} (curl's default), which refused some provider
  * payloads before their signature was even checked; a webhook's signature covers the raw bytes, so raw bytes
- * are all this keeps. Over {@code limit} fails the route with 413; a body broken off (the client hung up,
+ * are all this keeps. Over {@code limit} is refused with 413 (the route fails, or {@link #read}'s Future does, on the
+ * path served without the router); a body broken off (the client hung up,
  * or sent a chunk Netty cannot parse, after which Vert.x closes the connection) only counts in
  * {@link ClientAborts}.
  */

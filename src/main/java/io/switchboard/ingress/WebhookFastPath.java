@@ -13,8 +13,8 @@ import java.util.Map;
 /**
  * The HTTP server's request handler. A provider's {@code POST /webhooks/{source}} to a configured source, by
  * far most of the traffic, is served here without vert.x-web: a routing context per request and every route
- * matched in turn cost more than the rest of the intake's own work in the JVM (BENCHMARKS.md). It passes the
- * same steps as on the router (read deadline, {@code nosniff}, the source's rate limit, the body limit, then
+ * matched in turn were a tenth of the router's CPU at saturation (BENCHMARKS.md). It passes the same steps as
+ * on the router (read deadline, {@code nosniff}, the source's rate limit, the body limit, then
  * {@link WebhookHandler#receive}). Anything else, a webhook path that needs decoding or normalizing included,
  * goes to the router, which answers it as before.
  */
@@ -46,14 +46,18 @@ final class WebhookFastPath implements Handler<HttpServerRequest> {
       router.handle(request);
       return;
     }
-    deadlines.track(request);
-    request.response().putHeader("x-content-type-options", RequestChecks.NOSNIFF);
-    if (!webhooks.admit(request, source)) {
-      return;
+    try {
+      deadlines.track(request);
+      request.response().putHeader("x-content-type-options", RequestChecks.NOSNIFF);
+      if (!webhooks.admit(request, source)) {
+        return;
+      }
+      RawBody.read(request, maxBodyBytes, aborts)
+          .onSuccess(body -> receive(request, body, source))
+          .onFailure(e -> refuse(request, source, (RawBody.Refused) e));
+    } catch (Throwable e) { // whatever it is, the client is answered, as the router's 500 handler answers
+      RequestChecks.unexpected(request, e);
     }
-    RawBody.read(request, maxBodyBytes, aborts)
-        .onSuccess(body -> receive(request, body, source))
-        .onFailure(e -> refuse(request, source, (RawBody.Refused) e));
   }
 
   /** The configured source a path names with nothing to decode or normalize, or null. */
@@ -73,8 +77,8 @@ final class WebhookFastPath implements Handler<HttpServerRequest> {
   private void receive(HttpServerRequest request, Buffer body, Source source) {
     try {
       webhooks.receive(request, body, source);
-    } catch (RuntimeException e) {
-      RequestChecks.unexpected(request, e); // as the router's 500 handler answers
+    } catch (Throwable e) { // as above
+      RequestChecks.unexpected(request, e);
     }
   }
 

@@ -68,7 +68,7 @@ final class PipelineWritesVerticle extends VerticleBase {
   private final Instant startedAt = Instant.now();
   /** Sequences whose next head waits for the frontier to pass it, by {@link OrderingSql.Sequence#id()}. */
   private final Map<String, OrderingSql.Sequence> waiting = new LinkedHashMap<>();
-  private final DuplicateReports duplicates = new DuplicateReports();
+  private DuplicateReports duplicates;
   private boolean serving;
   private boolean serveAgain;
   private long retryMillis = FRONTIER_RETRY_MS;
@@ -84,6 +84,7 @@ final class PipelineWritesVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    duplicates = new DuplicateReports(vertx);
     pool = Pools.relaxed(vertx, options, 3, "pipeline");
     eventsPool = Pools.appending(vertx, options, 1, "events");
     orderingPool = Pools.ordering(vertx, options, 2);
@@ -239,7 +240,6 @@ final class PipelineWritesVerticle extends VerticleBase {
         .onComplete(done -> waking = false);
   }
 
-  /** One line per group, not per webhook: a provider retrying a whole backlog must not flood the log. */
   private void store(StoreEvents request) {
     List<Future<?>> stored = new ArrayList<>(request.webhooks().size());
     for (PlannedWebhook webhook : request.webhooks()) {

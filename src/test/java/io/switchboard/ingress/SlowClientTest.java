@@ -89,6 +89,32 @@ class SlowClientTest {
   }
 
   @Test
+  @DisplayName("webhooks on one kept-alive connection for three read timeouts keep it open; after the last answer a trickled request is cut off")
+  void keptAliveWebhooks(Vertx vertx) throws Exception {
+    TestRouter router = router(vertx, "30s", READ_TIMEOUT_MS + "ms");
+    try (Socket socket = new Socket("127.0.0.1", router.port)) {
+      socket.setSoTimeout(GIVE_UP_MS);
+      OutputStream out = socket.getOutputStream();
+      long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3 * READ_TIMEOUT_MS);
+      int sent = 0;
+      while (System.nanoTime() < until) {
+        byte[] body = Fixtures.unique("meta-text-01.json", "kept-" + sent++);
+        out.write(("POST /webhooks/meta HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Hub-Signature-256: "
+            + Fixtures.metaSignature(Fixtures.APP_SECRET, body) + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
+        String answer = readResponse(socket.getInputStream());
+        assertTrue(answer.startsWith("HTTP/1.1 200"), "request " + sent + ": " + answer);
+        socket.getInputStream().readNBytes(contentLength(answer)); // the body, so the next answer starts clean
+        TimeUnit.MILLISECONDS.sleep(READ_TIMEOUT_MS / 5); // the client's pause between webhooks: the behaviour under test
+      }
+      trickle(out, ("POST /webhooks/meta HTTP/1.1\r\nX-Slow: " + "a".repeat(10_000)).getBytes(StandardCharsets.US_ASCII));
+      assertClosedWithin(socket, READ_TIMEOUT_MS + 2000);
+    }
+  }
+
+  @Test
   @DisplayName("a signed webhook sent in three pieces within the deadline is accepted, however long storage takes to answer")
   void politeClientPasses(Vertx vertx) throws Exception {
     TestRouter router = router(vertx, "30s", READ_TIMEOUT_MS + "ms");
@@ -159,6 +185,15 @@ class SlowClientTest {
   }
 
   /** One response's status line and headers (enough to assert on; the body is not read). */
+  private static int contentLength(String head) {
+    for (String line : head.split("\r\n")) {
+      if (line.toLowerCase().startsWith("content-length:")) {
+        return Integer.parseInt(line.substring("content-length:".length()).trim());
+      }
+    }
+    return 0;
+  }
+
   private static String readResponse(InputStream in) throws IOException {
     StringBuilder head = new StringBuilder();
     while (!head.toString().endsWith("\r\n\r\n")) {

@@ -3,10 +3,15 @@ package io.switchboard.ingress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.metrics.Meters;
+import io.switchboard.support.Await;
 import io.switchboard.support.Fixtures;
 import io.switchboard.support.TestPostgres;
 import io.switchboard.support.TestRouter;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
 import io.vertx.junit5.VertxExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -48,6 +53,30 @@ class WebhookPathsTest {
       assertTrue(answer.contains("\"inbound_id\""), path + ": " + answer);
     }
     assertEquals(2, TestPostgres.count("SELECT 1 FROM inbound_webhooks"));
+  }
+
+  @Test
+  @DisplayName("a plain webhook path is served without the router; any other path is handed to it")
+  void directOrRouted(Vertx vertx) throws IOException {
+    Router fallback = Router.router(vertx);
+    fallback.route().handler(ctx -> ctx.response().setStatusCode(599).end("routed"));
+    RequestDeadlines deadlines = new RequestDeadlines(vertx, 30_000);
+    WebhookHandler webhooks = new WebhookHandler(vertx, router.config, new RecentRequests(10), new RateLimits(),
+        new Meters(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+    int port = Await.result(vertx.createHttpServer().connectionHandler(deadlines::opened)
+        .requestHandler(new WebhookFastPath(router.config, fallback, webhooks, deadlines, new ClientAborts()))
+        .listen(0, "127.0.0.1")).actualPort();
+
+    byte[] body = Fixtures.bytes("meta-text-01.json");
+    String signature = "X-Hub-Signature-256: " + Fixtures.metaSignature(Fixtures.APP_SECRET, body) + "\r\nContent-Length: "
+        + body.length + "\r\n";
+    String direct = exchange(port, post("/webhooks/meta", signature) + new String(body, StandardCharsets.UTF_8));
+    assertTrue(direct.startsWith("HTTP/1.1 200") && direct.contains("\"inbound_id\""), direct);
+    assertEquals(1, TestPostgres.count("SELECT 1 FROM inbound_webhooks"));
+    for (String other : new String[] {"/webhooks/me%74a", "/webhooks/meta/", "/webhooks/nope", "/health/live"}) {
+      String routed = exchange(port, post(other, signature) + new String(body, StandardCharsets.UTF_8));
+      assertTrue(routed.startsWith("HTTP/1.1 599") && routed.endsWith("routed"), other + ": " + routed);
+    }
   }
 
   @Test
@@ -103,9 +132,13 @@ class WebhookPathsTest {
         + "\r\n";
   }
 
-  /** Sends the whole request and reads until the server has answered and closed, or 10 s. */
   private String exchange(String request) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", router.port)) {
+    return exchange(router.port, request);
+  }
+
+  /** Sends the whole request and reads one answer, its body by Content-Length. */
+  private static String exchange(int port, String request) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
       socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
       socket.getOutputStream().flush();
