@@ -4,14 +4,14 @@
 #
 #   bench/e2e.sh            (~11 min)
 #
-# Environment: WARMUP=60 MEASURE=10 (seconds per wrk run, and the bare client's), FIXED_WARMUP=20 RATE=3300
-# FIXED_SECONDS=30 (the fixed-rate phases), PHASES=sat-1,sat-4,ordered,fixed,fixed-503 (a subset runs only those,
-# beside the bare client), ports (127.0.0.1 only): ROUTER_PORT=18290 RECEIVER_PORT=18291 (and RECEIVER_PORT+1,
-# ROUTER_PORT+10 for Postgres).
+# Environment: WARMUP=60 MEASURE=10 (seconds per wrk run: the bare client, sat-1, sat-4), ORDERED_WARMUP=20 (the
+# ordered pair), FIXED_WARMUP=20 RATE=3300 FIXED_SECONDS=30 (the fixed-rate phases),
+# PHASES=sat-1,sat-4,ordered,fixed,fixed-503 (a subset runs only those, beside the bare client), ports (127.0.0.1
+# only): ROUTER_PORT=18290 RECEIVER_PORT=18291 (and RECEIVER_PORT+1, ROUTER_PORT+10 for Postgres).
 # The saturation warm-up is a minute, as in bench/ingress.sh: on two cores C2 still compiles the router's hot path
-# for about that long, and with 20 s the measured phase shared the cores with the compiler. The fixed-rate phases
-# keep 20 s: with a minute, the 503 subscriber's backlog is three times larger and autovacuum of the hot tables
-# falls in the measured window (BENCHMARKS.md).
+# for about that long, and with 20 s the measured phase shared the cores with the compiler. The others keep 20 s:
+# ordered delivery falls behind a saturated intake and a minute's backlog does not drain before the measured run;
+# at a fixed rate, a minute makes the 503 subscriber's backlog three times larger (BENCHMARKS.md).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ROUTER_PORT=${ROUTER_PORT:-18290} RECEIVER_PORT=${RECEIVER_PORT:-18291}

@@ -99,9 +99,7 @@ class SlowClientTest {
       int sent = 0;
       while (System.nanoTime() < until) {
         byte[] body = Fixtures.unique("meta-text-01.json", "kept-" + sent++);
-        out.write(("POST /webhooks/meta HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Hub-Signature-256: "
-            + Fixtures.metaSignature(Fixtures.APP_SECRET, body) + "\r\nContent-Length: " + body.length + "\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
+        out.write(signedHead(body));
         out.write(body);
         out.flush();
         String answer = readResponse(socket.getInputStream());
@@ -119,9 +117,7 @@ class SlowClientTest {
   void politeClientPasses(Vertx vertx) throws Exception {
     TestRouter router = router(vertx, "30s", READ_TIMEOUT_MS + "ms");
     byte[] body = Fixtures.bytes("meta-text-01.json");
-    byte[] head = ("POST /webhooks/meta HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Hub-Signature-256: "
-        + Fixtures.metaSignature(Fixtures.APP_SECRET, body) + "\r\nContent-Length: " + body.length + "\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII);
+    byte[] head = signedHead(body);
     try (Socket socket = new Socket("127.0.0.1", router.port)) {
       socket.setSoTimeout(GIVE_UP_MS);
       OutputStream out = socket.getOutputStream();
@@ -185,6 +181,13 @@ class SlowClientTest {
   }
 
   /** One response's status line and headers (enough to assert on; the body is not read). */
+  /** The request line and headers of a signed webhook POST carrying {@code body}. */
+  private static byte[] signedHead(byte[] body) {
+    return ("POST /webhooks/meta HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Hub-Signature-256: "
+        + Fixtures.metaSignature(Fixtures.APP_SECRET, body) + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
   private static int contentLength(String head) {
     for (String line : head.split("\r\n")) {
       if (line.toLowerCase().startsWith("content-length:")) {
