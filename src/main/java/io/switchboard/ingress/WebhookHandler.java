@@ -66,7 +66,8 @@ final class WebhookHandler {
 
   /** True when the request is within its source's limit; otherwise it has been answered 429. */
   boolean admit(HttpServerRequest request, Source source) {
-    long wait = source.rateLimit() == null ? 0 : limits.acquire(source.name(), limitKey(request, source), source.rateLimit());
+    long wait = source.rateLimit() == null ? 0
+        : limits.acquire(source.name(), limitKey(request, source), source.rateLimit());
     if (wait == 0) {
       return true;
     }
@@ -80,7 +81,8 @@ final class WebhookHandler {
   /** 413 for a body over ingress.maxBodyBytes, counted per source. */
   void tooLarge(HttpServerResponse response, String source) {
     meters.ingressRequest(source, "too_large");
-    Errors.send(response, 413, "payload_too_large", "body exceeds ingress.maxBodyBytes = " + config.ingress().maxBodyBytes());
+    Errors.send(response, 413, "payload_too_large",
+        "body exceeds ingress.maxBodyBytes = " + config.ingress().maxBodyBytes());
   }
 
   /** The first X-Forwarded-For hop only behind a trusted proxy: anyone else could write any address there. */
@@ -143,7 +145,8 @@ final class WebhookHandler {
               source.name(), e.getMessage()));
     } else {
       stored.onSuccess(id -> {
-        answer(request, source, webhook, 200, "accepted", new JsonObject().put("status", "received").put("inbound_id", id));
+        answer(request, source, webhook, 200, "accepted",
+            new JsonObject().put("status", "received").put("inbound_id", id));
         meters.ingressAck(Duration.ofNanos(System.nanoTime() - started));
       }).onFailure(e -> {
         LOG.warn("storage could not commit webhook source={}; answered 503 so the provider retries: {}",
