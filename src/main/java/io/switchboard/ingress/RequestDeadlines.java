@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * catch a client that sends one byte every few seconds. Each connection carries a deadline, and one sweep
  * closes those past it: a timer armed and cancelled for every request was 1.5% of the router's CPU at
  * saturation (BENCHMARKS.md). A close may come a sweep late: a quarter of the timeout, at least 10 ms and at
- * most a second. One instance per ingress
- * verticle: its connections, requests and sweep all run on that verticle's event loop, so nothing needs a lock.
+ * most a second. One instance per ingress verticle: its connections, requests and sweep all run on that
+ * verticle's event loop, so nothing needs a lock.
  */
 final class RequestDeadlines {
 
