@@ -16,10 +16,9 @@ import org.slf4j.LoggerFactory;
  * {@code http.requestReadTimeout}: once a connection opens, or its last response is sent, the next request
  * must arrive whole (headers and body) in time, or the connection is closed. An idle timeout alone cannot
  * catch a client that sends one byte every few seconds. Each connection carries a deadline, and one sweep
- * closes those past it: a timer armed and cancelled for every request was 1.5% of the router's CPU at
- * saturation (BENCHMARKS.md). A close may come a sweep late: a quarter of the timeout, at least 10 ms and at
- * most a second. One instance per ingress verticle: its connections, requests and sweep all run on that
- * verticle's event loop, so nothing needs a lock.
+ * closes those past it: cheaper than a timer armed and cancelled for every request (BENCHMARKS.md, Ingress,
+ * session 5), at the price of a close up to one sweep late. One instance per ingress verticle: its
+ * connections, requests and sweep all run on that verticle's event loop, so nothing needs a lock.
  */
 final class RequestDeadlines {
 

@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * The HTTP server's request handler. A provider's {@code POST /webhooks/{source}} to a configured source, by
  * far most of the traffic, is served here without vert.x-web: a routing context per request and every route
- * matched in turn were a tenth of the router's CPU at saturation (BENCHMARKS.md). It passes the same steps as
+ * matched in turn were a large share of the router's CPU at saturation (BENCHMARKS.md). It passes the same steps as
  * on the router (read deadline, {@code nosniff}, the source's rate limit, the body limit, then
  * {@link WebhookHandler#receive}). Anything else, a webhook path that needs decoding or normalizing included,
  * goes to the router, which answers it as before.

@@ -8,11 +8,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Webhooks whose events were stored already: a provider's retry, normal and sometimes in bulk (a provider
- * that missed our answers sends a whole window again). A log line per group was 2% of the router's CPU while
- * one body was posted again and again (BENCHMARKS.md), so the log gets at most one line every
- * {@link #EVERY_SECONDS} seconds: the first
- * at once, and what came after it when the window ends, counted, naming the latest. Confined to the pipeline
- * writes' event loop.
+ * that missed our answers sends a whole window again). A log line per group commit showed in the router's
+ * profile while one body was posted again and again (BENCHMARKS.md), so the log gets at most one line every
+ * {@link #EVERY_SECONDS} seconds: the first at once, and what came after it when the window ends, counted,
+ * naming the latest. Confined to the pipeline writes' event loop.
  */
 final class DuplicateReports {
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.support.Fixtures;
+import io.switchboard.support.RawHttp;
 import io.switchboard.support.TestPostgres;
 import io.switchboard.support.TestRouter;
 import io.vertx.core.Vertx;
@@ -80,7 +81,7 @@ class SlowClientTest {
       OutputStream out = socket.getOutputStream();
       out.write("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      String answer = readResponse(socket.getInputStream());
+      String answer = RawHttp.readHead(socket.getInputStream());
       assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
       assertTrue(answer.toLowerCase().contains("x-content-type-options: nosniff"), answer);
       trickle(out, ("GET /health/live HTTP/1.1\r\nX-Slow: " + "a".repeat(10_000)).getBytes(StandardCharsets.US_ASCII));
@@ -102,9 +103,9 @@ class SlowClientTest {
         out.write(signedHead(body));
         out.write(body);
         out.flush();
-        String answer = readResponse(socket.getInputStream());
+        String answer = RawHttp.readHead(socket.getInputStream());
         assertTrue(answer.startsWith("HTTP/1.1 200"), "request " + sent + ": " + answer);
-        socket.getInputStream().readNBytes(contentLength(answer)); // the body, so the next answer starts clean
+        socket.getInputStream().readNBytes(RawHttp.contentLength(answer)); // the body, so the next answer starts clean
         TimeUnit.MILLISECONDS.sleep(READ_TIMEOUT_MS / 5); // the client's pause between webhooks: the behaviour under test
       }
       trickle(out, ("POST /webhooks/meta HTTP/1.1\r\nX-Slow: " + "a".repeat(10_000)).getBytes(StandardCharsets.US_ASCII));
@@ -126,7 +127,7 @@ class SlowClientTest {
       // The client pauses between pieces (the behaviour under test); the answer is awaited by reading it.
       trickler.schedule(() -> write(out, body, 0, body.length / 2), 200, TimeUnit.MILLISECONDS);
       trickler.schedule(() -> write(out, body, body.length / 2, body.length - body.length / 2), 400, TimeUnit.MILLISECONDS);
-      String answer = readResponse(socket.getInputStream());
+      String answer = RawHttp.readHead(socket.getInputStream());
       assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
     }
     assertEquals(1, TestPostgres.count("SELECT 1 FROM inbound_webhooks"));
@@ -188,24 +189,5 @@ class SlowClientTest {
         .getBytes(StandardCharsets.US_ASCII);
   }
 
-  private static int contentLength(String head) {
-    for (String line : head.split("\r\n")) {
-      if (line.toLowerCase().startsWith("content-length:")) {
-        return Integer.parseInt(line.substring("content-length:".length()).trim());
-      }
-    }
-    return 0;
-  }
 
-  private static String readResponse(InputStream in) throws IOException {
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        break;
-      }
-      head.append((char) b);
-    }
-    return head.toString();
-  }
 }

@@ -8,14 +8,13 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.metrics.Meters;
 import io.switchboard.support.Await;
 import io.switchboard.support.Fixtures;
+import io.switchboard.support.RawHttp;
 import io.switchboard.support.TestPostgres;
 import io.switchboard.support.TestRouter;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.junit5.VertxExtension;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -68,8 +67,8 @@ class WebhookPathsTest {
         .listen(0, "127.0.0.1")).actualPort();
 
     byte[] body = Fixtures.bytes("meta-text-01.json");
-    String signature = "X-Hub-Signature-256: " + Fixtures.metaSignature(Fixtures.APP_SECRET, body) + "\r\nContent-Length: "
-        + body.length + "\r\n";
+    String signature = "X-Hub-Signature-256: " + Fixtures.metaSignature(Fixtures.APP_SECRET, body)
+        + "\r\nContent-Length: " + body.length + "\r\n";
     String direct = exchange(port, post("/webhooks/meta", signature) + new String(body, StandardCharsets.UTF_8));
     assertTrue(direct.startsWith("HTTP/1.1 200") && direct.contains("\"inbound_id\""), direct);
     assertEquals(1, TestPostgres.count("SELECT 1 FROM inbound_webhooks"));
@@ -116,11 +115,11 @@ class WebhookPathsTest {
           + "\r\nX-Hub-Signature-256: " + Fixtures.metaSignature(Fixtures.APP_SECRET, body) + "\r\n")
           .getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
-      String interim = readHead(socket.getInputStream());
+      String interim = RawHttp.readHead(socket.getInputStream());
       assertTrue(interim.startsWith("HTTP/1.1 100"), interim);
       out.write(body);
       out.flush();
-      String answer = readHead(socket.getInputStream());
+      String answer = RawHttp.readHead(socket.getInputStream());
       assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
     }
     assertEquals(1, TestPostgres.count("SELECT 1 FROM inbound_webhooks"));
@@ -142,29 +141,9 @@ class WebhookPathsTest {
       socket.setSoTimeout(10_000);
       socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
       socket.getOutputStream().flush();
-      String head = readHead(socket.getInputStream());
-      int length = 0;
-      for (String line : head.split("\r\n")) {
-        if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-          length = Integer.parseInt(line.substring("content-length:".length()).trim());
-        }
-      }
-      return head + new String(socket.getInputStream().readNBytes(length), StandardCharsets.UTF_8);
+      String head = RawHttp.readHead(socket.getInputStream());
+      byte[] body = socket.getInputStream().readNBytes(RawHttp.contentLength(head));
+      return head + new String(body, StandardCharsets.UTF_8);
     }
-  }
-
-  /** One response's status line and headers, up to the blank line. */
-  private static String readHead(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    int matched = 0;
-    while (matched < 4) {
-      int b = in.read();
-      if (b < 0) {
-        break;
-      }
-      head.write(b);
-      matched = (b == '\r' && matched % 2 == 0) || (b == '\n' && matched % 2 == 1) ? matched + 1 : 0;
-    }
-    return head.toString(StandardCharsets.ISO_8859_1);
   }
 }
