@@ -37,7 +37,10 @@ final class HousekeepingVerticle extends VerticleBase {
     pool = Pools.durable(vertx, options, 2, "housekeeping");
     // The gauge reads a number refreshed here, so a scrape never waits on Postgres.
     meters.deliveryPending(pendingDeliveries::get);
-    vertx.setPeriodic(PENDING_REFRESH_MILLIS, id -> DeliverySql.countPending(pool).onSuccess(pendingDeliveries::set));
+    // Half a period out of step with the recovery sweep (storage.recoveryInterval, 5 s by default): each reads
+    // tens of thousands of index entries on a busy router, and together they stalled the intake for a moment.
+    vertx.setPeriodic(PENDING_REFRESH_MILLIS / 2, PENDING_REFRESH_MILLIS,
+        id -> DeliverySql.countPending(pool).onSuccess(pendingDeliveries::set));
     vertx.setPeriodic(RETENTION_INTERVAL_MS, id -> purgeExpired());
     vertx.eventBus().<Void>consumer(Bus.PURGE_EXPIRED, m -> Replies.answer(m, v -> purgeExpired()));
     purgeExpired();

@@ -136,7 +136,27 @@ final class OrderingSql {
             AND a.next_attempt_at <> 'infinity')
       LIMIT $1""";
 
+  /**
+   * Whether any ordered row waits with no due time (the only rows the headless sweep can wake), and the id
+   * sequence's last value. The partial index on pending sequenced rows answers it at once, and is empty where
+   * nothing is ordered: the frontier read the sweep needs probes thousands of ids, so it is skipped then.
+   */
+  static final String HEADLESS_CANDIDATES = """
+      SELECT (%s) AS last_id, EXISTS (SELECT 1 FROM deliveries d
+        WHERE d.status = 'pending' AND d.sequence_key IS NOT NULL AND d.next_attempt_at = 'infinity') AS waiting
+      """.formatted(WebhookSql.LAST_INBOUND_ID);
+
   private OrderingSql() {}
+
+  /** What {@link #HEADLESS_CANDIDATES} found. */
+  record Candidates(boolean waiting, long lastId) {}
+
+  static Future<Candidates> headlessCandidates(SqlClient client) {
+    return client.preparedQuery(HEADLESS_CANDIDATES).execute().map(rows -> {
+      Row row = rows.iterator().next();
+      return new Candidates(row.getBoolean("waiting"), row.getLong("last_id"));
+    });
+  }
 
   /** A status mark: the highest rank a group brings for one (subscription, message). */
   record Mark(long subscriptionId, String statusOf, int rank) {}

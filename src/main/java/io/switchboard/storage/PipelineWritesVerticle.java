@@ -206,16 +206,27 @@ final class PipelineWritesVerticle extends VerticleBase {
   /** Moves the frontier up from where it stands; ids handed out a grace ago and still invisible are gaps. */
   private Future<Long> readFrontier() {
     long now = System.nanoTime();
+    ageSamples(now);
+    return OrderingSql.frontier(orderingPool, frontier, gapsUpTo, FRONTIER_MAX_WAIT, startedAt).map(read -> {
+      frontier = Math.max(frontier, read.value());
+      sample(now, read.lastId());
+      return frontier;
+    });
+  }
+
+  /** Samples a grace old or older raise {@link #gapsUpTo} and are dropped. */
+  private void ageSamples(long now) {
     while (!idSamples.isEmpty() && now - idSamples.peekFirst()[0] >= config.recoveryGrace().toNanos()) {
       gapsUpTo = Math.max(gapsUpTo, idSamples.pollFirst()[1]);
     }
-    return OrderingSql.frontier(orderingPool, frontier, gapsUpTo, FRONTIER_MAX_WAIT, startedAt).map(read -> {
-      frontier = Math.max(frontier, read.value());
-      if (idSamples.isEmpty() || now - idSamples.peekLast()[0] >= SAMPLE_EVERY_NANOS) {
-        idSamples.addLast(new long[] {now, read.lastId()});
-      }
-      return frontier;
-    });
+  }
+
+  /** Keeps the id sequence's value as it stood at {@code now}, at most one sample per interval. */
+  private void sample(long now, long lastId) {
+    ageSamples(now);
+    if (idSamples.isEmpty() || now - idSamples.peekLast()[0] >= SAMPLE_EVERY_NANOS) {
+      idSamples.addLast(new long[] {now, lastId});
+    }
   }
 
   /** Sequences left with no head (an instance died between two steps) get their next row due now; claims take them. */
@@ -224,8 +235,13 @@ final class PipelineWritesVerticle extends VerticleBase {
       return;
     }
     waking = true;
-    readFrontier()
-        .compose(below -> OrderingSql.wakeHeadless(orderingPool, HEADLESS_PER_SWEEP, below))
+    OrderingSql.headlessCandidates(orderingPool)
+        .compose(found -> {
+          sample(System.nanoTime(), found.lastId());
+          return found.waiting()
+              ? readFrontier().compose(below -> OrderingSql.wakeHeadless(orderingPool, HEADLESS_PER_SWEEP, below))
+              : Future.succeededFuture(0);
+        })
         .onSuccess(woken -> {
           if (woken > 0) {
             LOG.info("{} ordered sequence(s) had no head; their next deliveries are due now", woken);
