@@ -8,6 +8,8 @@
 # ordered pair), FIXED_WARMUP=20 RATE=3300 FIXED_SECONDS=30 (the fixed-rate phases),
 # PHASES=sat-1,sat-4,ordered,fixed,fixed-503 (a subset runs only those, beside the bare client), ports (127.0.0.1
 # only): ROUTER_PORT=18290 RECEIVER_PORT=18291 (and RECEIVER_PORT+1, ROUTER_PORT+10 for Postgres).
+# TIMELINE=/some/prefix writes each fixed-rate phase's measured webhooks to <prefix>-<phase>.txt, one line each:
+# µs from the window's start to its intended send time, intake latency µs, end-to-end latency µs (-1: lost).
 # The saturation warm-up is a minute, as in bench/ingress.sh: on two cores C2 still compiles the router's hot path
 # for about that long, and with 20 s the measured phase shared the cores with the compiler. The others keep 20 s:
 # ordered delivery falls behind a saturated intake and a minute's backlog does not drain before the measured run;

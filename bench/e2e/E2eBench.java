@@ -9,6 +9,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.client.WebClient;
 import java.io.File;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
@@ -137,16 +138,24 @@ public final class E2eBench {
       long now = System.nanoTime();
       String text = body.toString(StandardCharsets.UTF_8);
       Matcher fixedMark = FIXED.matcher(text);
-      if (fixedMark.find() && fixedMark.group(1).equals(fixedRun) && req.path().equals("/s1")) {
-        int n = Integer.parseInt(fixedMark.group(2));
+      if (fixedMark.find()) {
+        // A fixed-rate phase counts in its slots (its warm-up not at all: the router's backlog tells when it is
+        // done), not in the map: a map growing by thousands of entries a second made this JVM's young
+        // collections copy them all, and their pauses of up to 70 ms showed up as the router's latency.
         long[] slots = fixedArrivals;
-        if (n < slots.length && slots[n] == 0) {
-          slots[n] = now;
+        int n = Integer.parseInt(fixedMark.group(2));
+        if (fixedMark.group(1).equals(fixedRun) && req.path().equals("/s1") && n < slots.length) {
+          if (slots[n] == 0) {
+            slots[n] = now;
+          } else {
+            duplicates.incrementAndGet();
+          }
         }
-      }
-      Matcher id = WAMID.matcher(text);
-      if (id.find() && arrivals.putIfAbsent(req.path() + " " + id.group(1), now) != null) {
-        duplicates.incrementAndGet();
+      } else {
+        Matcher id = WAMID.matcher(text);
+        if (id.find() && arrivals.putIfAbsent(req.path() + " " + id.group(1), now) != null) {
+          duplicates.incrementAndGet();
+        }
       }
       req.response().end();
     }));
@@ -236,6 +245,7 @@ public final class E2eBench {
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(32));
     String template = Files.readString(root.resolve("bench/payload.json"));
+    arrivals.clear(); // the saturation phases' message ids: nothing reads them any more
     log(name + ": warm-up " + fixedWarmup + " s at " + rate + "/s");
     openLoop(vertx, client, template, rate, fixedWarmup, "1" + System.nanoTime() % 100000);
     router.awaitDrained();
@@ -244,6 +254,7 @@ public final class E2eBench {
     fixedArrivals = new long[total];
     fixedRun = run;
     failingHits.set(0);
+    duplicates.set(0);
     log(name + ": measured " + seconds + " s at " + rate + "/s");
     OpenLoop measured = openLoop(vertx, client, template, rate, seconds, run);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -264,17 +275,35 @@ public final class E2eBench {
       }
     }
     Arrays.sort(latencies);
+    String timeline = System.getenv("TIMELINE");
+    if (timeline != null) {
+      writeTimeline(Path.of(timeline + "-" + name + ".txt"), measured);
+    }
     long[] intake = measured.intakeLatencies.clone();
     Arrays.sort(intake);
     String memory = router.stop();
-    String line = String.format("%s: %d/s for %d s, %,d accepted, %,d received; end to end p50 %.1f ms, p99 %.1f ms,"
+    String line = String.format("%s: %d/s for %d s, %,d accepted, %,d received (%d duplicates); end to end p50 %.1f ms, p99 %.1f ms,"
             + " p99.9 %.1f ms, max %.1f ms; intake p99 %.1f ms; pending deliveries to the healthy endpoint at the end %d%s; %s",
         withFailing ? "fixed rate beside a subscriber answering 503" : "fixed rate, one subscriber", rate, seconds,
-        measured.accepted, received, pct(latencies, 50), pct(latencies, 99), pct(latencies, 99.9),
+        measured.accepted, received, duplicates.get(), pct(latencies, 50), pct(latencies, 99), pct(latencies, 99.9),
         latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6, pct(intake, 99), backlog,
         withFailing ? "; the failing endpoint was hit " + failingHits.get() + " times" : "", memory);
     log(line);
     return line;
+  }
+
+  /**
+   * One line per measured webhook: microseconds from the window's start to its intended send time, its intake
+   * latency and its end-to-end latency (-1: never received). Stalls show up as runs of slow lines.
+   */
+  static void writeTimeline(Path file, OpenLoop measured) throws IOException {
+    try (var out = Files.newBufferedWriter(file)) {
+      for (int i = 0; i < measured.intended.length; i++) {
+        long arrival = fixedArrivals[i];
+        out.write((measured.intended[i] - measured.intended[0]) / 1000 + " " + measured.intakeLatencies[i] / 1000
+            + " " + (arrival == 0 ? -1 : (arrival - measured.intended[i]) / 1000) + "\n");
+      }
+    }
   }
 
   record OpenLoop(long accepted, long[] intended, long[] intakeLatencies) {}
