@@ -182,4 +182,26 @@ class OrderingTest {
         () -> callbacks.accepted.stream().map(OrderingTest::text).toList().containsAll(List.of("dave m2", "dave m3")));
     assertTrue(callbacks.accepted.stream().noneMatch(r -> "dave m1".equals(text(r))));
   }
+
+  @Test
+  @DisplayName("a sequence left with no head (its head ended by an instance that died before leasing the next) is woken by the sweep, in order")
+  void headlessSequenceWoken(Vertx vertx) {
+    TestPostgres.reset();
+    CallbackServer callbacks = new CallbackServer(vertx).start();
+    callbacks.script(r -> "eve m1".equals(text(r)) ? new CallbackServer.Answer(503, null, 0) : CallbackServer.Answer.ok());
+    JsonObject tree = TestRouter.baseConfig();
+    tree.getJsonArray("subscriptions").add(TestRouter.subscription("eve", callbacks.url("/eve"), "message.received")
+        .put("ordering", "contact").put("schedule", "1h"));
+    TestRouter router = TestRouter.start(vertx, tree);
+    for (int i = 1; i <= 3; i++) {
+      assertEquals(200, router.postMeta(Payloads.text("15550005555", "wamid.eve-" + i, "eve m" + i)).statusCode());
+    }
+    Await.until("m2 and m3 wait behind m1, whose retry is an hour away", Duration.ofSeconds(10), () -> TestPostgres.count(
+        "SELECT * FROM deliveries WHERE next_attempt_at = 'infinity'") == 2);
+    // What an instance killed between ending a head and leasing the next leaves behind: no head, only waiting rows.
+    TestPostgres.execute("UPDATE deliveries SET status = 'failed', completed_at = now()"
+        + " WHERE status = 'pending' AND next_attempt_at <> 'infinity'");
+    Await.until("m2 then m3 delivered", Duration.ofSeconds(10), () -> callbacks.accepted.size() == 2);
+    assertEquals(List.of("eve m2", "eve m3"), callbacks.accepted.stream().map(OrderingTest::text).toList());
+  }
 }
