@@ -141,7 +141,7 @@ public final class E2eBench {
       if (fixedMark.find()) {
         // A fixed-rate phase counts in its slots (its warm-up not at all: the router's backlog tells when it is
         // done), not in the map: a map growing by thousands of entries a second made this JVM's young
-        // collections copy them all, and their pauses of up to 70 ms showed up as the router's latency.
+        // collections copy them all, and their pauses showed up as the router's latency (BENCHMARKS.md).
         long[] slots = fixedArrivals;
         int n = Integer.parseInt(fixedMark.group(2));
         if (fixedMark.group(1).equals(fixedRun) && req.path().equals("/s1") && n < slots.length) {

@@ -37,8 +37,8 @@ final class HousekeepingVerticle extends VerticleBase {
     pool = Pools.durable(vertx, options, 2, "housekeeping");
     // The gauge reads a number refreshed here, so a scrape never waits on Postgres.
     meters.deliveryPending(pendingDeliveries::get);
-    // Half a period out of step with the recovery sweep (storage.recoveryInterval, 5 s by default): each reads
-    // tens of thousands of index entries on a busy router, and together they stalled the intake for a moment.
+    // Half a period out of step with the recovery sweep (storage.recoveryInterval, 5 s by default): both read
+    // many index entries on a busy router, and started together they stalled the intake for a moment.
     vertx.setPeriodic(PENDING_REFRESH_MILLIS / 2, PENDING_REFRESH_MILLIS,
         id -> DeliverySql.countPending(pool).onSuccess(pendingDeliveries::set));
     vertx.setPeriodic(RETENTION_INTERVAL_MS, id -> purgeExpired());

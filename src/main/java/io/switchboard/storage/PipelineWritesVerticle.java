@@ -61,7 +61,10 @@ final class PipelineWritesVerticle extends VerticleBase {
   private GroupCommit<AttemptRecord, Void> attemptCommits;
   /** Every body below it is classified: ordered heads are leased only below it (docs/ordering.md). */
   private long frontier;
-  /** The id sequence's last value as each frontier read saw it: an invisible id a grace old is a gap. */
+  /**
+   * The id sequence's last value as frontier reads and the headless sweep saw it: an invisible id a grace old is
+   * a gap.
+   */
   private final ArrayDeque<long[]> idSamples = new ArrayDeque<>();
   /** Every id up to this was handed out at least a grace ago. */
   private long gapsUpTo;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.support.Await;
 import io.switchboard.support.CallbackServer;
+import io.switchboard.support.LogCapture;
 import io.switchboard.support.ManagementClient;
 import io.switchboard.support.Payloads;
 import io.switchboard.support.TestPostgres;
@@ -191,17 +192,24 @@ class OrderingTest {
     callbacks.script(r -> "eve m1".equals(text(r)) ? new CallbackServer.Answer(503, null, 0) : CallbackServer.Answer.ok());
     JsonObject tree = TestRouter.baseConfig();
     tree.getJsonArray("subscriptions").add(TestRouter.subscription("eve", callbacks.url("/eve"), "message.received")
-        .put("ordering", "contact").put("schedule", "1h"));
+        .put("ordering", "contact").put("schedule", "10m"));
     TestRouter router = TestRouter.start(vertx, tree);
     for (int i = 1; i <= 3; i++) {
       assertEquals(200, router.postMeta(Payloads.text("15550005555", "wamid.eve-" + i, "eve m" + i)).statusCode());
     }
-    Await.until("m2 and m3 wait behind m1, whose retry is an hour away", Duration.ofSeconds(10), () -> TestPostgres.count(
-        "SELECT * FROM deliveries WHERE next_attempt_at = 'infinity'") == 2);
-    // What an instance killed between ending a head and leasing the next leaves behind: no head, only waiting rows.
-    TestPostgres.execute("UPDATE deliveries SET status = 'failed', completed_at = now()"
-        + " WHERE status = 'pending' AND next_attempt_at <> 'infinity'");
-    Await.until("m2 then m3 delivered", Duration.ofSeconds(10), () -> callbacks.accepted.size() == 2);
+    // m1 sent, refused and due again in ten minutes (within orderingHoldLimit): the sequence has its head. The log
+    // line below tells the sweep's wake-up from a leasing pass that might still have been under way.
+    Await.until("m1 refused once and m2, m3 waiting behind it", Duration.ofSeconds(10),
+        () -> TestPostgres.count("SELECT * FROM deliveries WHERE status = 'pending'"
+            + " AND next_attempt_at > now() + interval '5 minutes' AND next_attempt_at <> 'infinity'") == 1
+            && TestPostgres.count("SELECT * FROM deliveries WHERE next_attempt_at = 'infinity'") == 2);
+    try (LogCapture log = new LogCapture()) {
+      // What an instance killed between ending a head and leasing the next leaves behind: no head, only waiting rows.
+      TestPostgres.execute("UPDATE deliveries SET status = 'failed', completed_at = now()"
+          + " WHERE status = 'pending' AND next_attempt_at <> 'infinity'");
+      Await.until("m2 then m3 delivered", Duration.ofSeconds(10), () -> callbacks.accepted.size() == 2);
+      assertTrue(log.text().contains("1 ordered sequence(s) had no head"), "woken by the sweep: " + log.text());
+    }
     assertEquals(List.of("eve m2", "eve m3"), callbacks.accepted.stream().map(OrderingTest::text).toList());
   }
 }
