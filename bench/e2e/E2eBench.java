@@ -267,17 +267,20 @@ public final class E2eBench {
       Thread.sleep(20);
     } while (System.nanoTime() < deadline);
     long backlog = router.pending();
+    // One copy read from here on: callbacks still arriving must not change the count under the loop below.
+    long[] arrived = fixedArrivals.clone();
+    received = Arrays.stream(arrived).filter(t -> t != 0).count();
     long[] latencies = new long[(int) received];
     int j = 0;
     for (int i = 0; i < total; i++) {
-      if (fixedArrivals[i] != 0) {
-        latencies[j++] = fixedArrivals[i] - measured.intended[i];
+      if (arrived[i] != 0) {
+        latencies[j++] = arrived[i] - measured.intended[i];
       }
     }
     Arrays.sort(latencies);
     String timeline = System.getenv("TIMELINE");
     if (timeline != null) {
-      writeTimeline(Path.of(timeline + "-" + name + ".txt"), measured);
+      writeTimeline(Path.of(timeline + "-" + name + ".txt"), measured, arrived);
     }
     long[] intake = measured.intakeLatencies.clone();
     Arrays.sort(intake);
@@ -296,10 +299,10 @@ public final class E2eBench {
    * One line per measured webhook: microseconds from the window's start to its intended send time, its intake
    * latency and its end-to-end latency (-1: never received). Stalls show up as runs of slow lines.
    */
-  static void writeTimeline(Path file, OpenLoop measured) throws IOException {
+  static void writeTimeline(Path file, OpenLoop measured, long[] arrived) throws IOException {
     try (var out = Files.newBufferedWriter(file)) {
       for (int i = 0; i < measured.intended.length; i++) {
-        long arrival = fixedArrivals[i];
+        long arrival = arrived[i];
         out.write((measured.intended[i] - measured.intended[0]) / 1000 + " " + measured.intakeLatencies[i] / 1000
             + " " + (arrival == 0 ? -1 : (arrival - measured.intended[i]) / 1000) + "\n");
       }
