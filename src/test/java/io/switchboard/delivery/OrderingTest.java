@@ -32,6 +32,13 @@ class OrderingTest {
     return r.json().getJsonObject("data").getString("text");
   }
 
+  /** A receiver that answers 503 to the message with this text, and 200 to every other. */
+  private static CallbackServer refusing(Vertx vertx, String refused) {
+    CallbackServer callbacks = new CallbackServer(vertx).start();
+    callbacks.script(r -> refused.equals(text(r)) ? new CallbackServer.Answer(503, null, 0) : CallbackServer.Answer.ok());
+    return callbacks;
+  }
+
   private static String status(CallbackServer.Received r) {
     return r.json().getJsonObject("data").getString("status");
   }
@@ -116,8 +123,7 @@ class OrderingTest {
   @DisplayName("a head failing past orderingHoldLimit is failed (retryable) and its contact moves on")
   void holdLimit(Vertx vertx) {
     TestPostgres.reset();
-    CallbackServer callbacks = new CallbackServer(vertx).start();
-    callbacks.script(r -> "carol m1".equals(text(r)) ? new CallbackServer.Answer(503, null, 0) : CallbackServer.Answer.ok());
+    CallbackServer callbacks = refusing(vertx, "carol m1");
     JsonObject tree = TestRouter.baseConfig();
     tree.getJsonArray("subscriptions")
         .add(TestRouter.subscription("ordered", callbacks.url("/ordered"), "message.received")
@@ -165,8 +171,7 @@ class OrderingTest {
   @DisplayName("a subscription switched from ordering: contact to none lets its waiting deliveries go at once")
   void orderingTurnedOff(Vertx vertx) {
     TestPostgres.reset();
-    CallbackServer callbacks = new CallbackServer(vertx).start();
-    callbacks.script(r -> "dave m1".equals(text(r)) ? new CallbackServer.Answer(503, null, 0) : CallbackServer.Answer.ok());
+    CallbackServer callbacks = refusing(vertx, "dave m1");
     TestRouter router = TestRouter.start(vertx, TestRouter.baseConfig());
     ManagementClient api = new ManagementClient(router);
     JsonObject spec = new JsonObject().put("name", "switched").put("url", callbacks.url("/switched"))
@@ -188,8 +193,7 @@ class OrderingTest {
   @DisplayName("a sequence left with no head (its head ended by an instance that died before leasing the next) is woken by the sweep, in order")
   void headlessSequenceWoken(Vertx vertx) {
     TestPostgres.reset();
-    CallbackServer callbacks = new CallbackServer(vertx).start();
-    callbacks.script(r -> "eve m1".equals(text(r)) ? new CallbackServer.Answer(503, null, 0) : CallbackServer.Answer.ok());
+    CallbackServer callbacks = refusing(vertx, "eve m1");
     JsonObject tree = TestRouter.baseConfig();
     tree.getJsonArray("subscriptions").add(TestRouter.subscription("eve", callbacks.url("/eve"), "message.received")
         .put("ordering", "contact").put("schedule", "10m"));
