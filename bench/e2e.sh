@@ -33,4 +33,4 @@ done
 command -v wrk >/dev/null || { echo "installing wrk" >&2; apt-get install -y -q wrk >/dev/null; }
 command -v psql >/dev/null || { echo "installing postgresql-client" >&2; apt-get install -y -q postgresql-client >/dev/null; }
 (cd "$ROOT" && ./mvnw -q -B package -DskipTests)
-java -Xmx1g -cp "$ROOT/target/switchboard.jar" "$ROOT/bench/e2e/E2eBench.java" "$ROOT" "$WORK" "$ROUTER_PORT" "$RECEIVER_PORT"
+java -Xms1g -Xmx1g -cp "$ROOT/target/switchboard.jar" "$ROOT/bench/e2e/E2eBench.java" "$ROOT" "$WORK" "$ROUTER_PORT" "$RECEIVER_PORT"

@@ -10,6 +10,9 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.client.WebClient;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
@@ -63,6 +66,8 @@ public final class E2eBench {
    * and autovacuum of the three hot tables falls inside the measured window (BENCHMARKS.md).
    */
   static int fixedWarmup = 20;
+  /** The fixed-rate stream's first seconds, sent but not measured (see fixed). */
+  static final int LEAD_IN_SECONDS = 5;
   /**
    * The ordered pair's warm-up (both phases, so the ratio compares like with like). Kept at 20 s: ordered delivery
    * falls behind a saturated intake, and a minute's backlog did not drain in the two minutes allowed before the
@@ -91,6 +96,15 @@ public final class E2eBench {
     int rate = Integer.parseInt(System.getenv().getOrDefault("RATE", "3300"));
     int fixedSeconds = Integer.parseInt(System.getenv().getOrDefault("FIXED_SECONDS", "30"));
 
+    // A second run on the same ports would talk to the first one's router and wait for it forever.
+    for (int port : new int[] {routerPort, routerPort + 10, receiverPort, failingPort}) {
+      try (ServerSocket probe = new ServerSocket()) {
+        probe.setReuseAddress(true); // as the servers will: a closed connection's TIME_WAIT does not count
+        probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      } catch (IOException e) {
+        throw new IllegalStateException("port " + port + " is in use: is another benchmark running?", e);
+      }
+    }
     Vertx vertx = Vertx.vertx();
     receiver(vertx, receiverPort, false);
     receiver(vertx, failingPort, true);
@@ -139,9 +153,9 @@ public final class E2eBench {
       String text = body.toString(StandardCharsets.UTF_8);
       Matcher fixedMark = FIXED.matcher(text);
       if (fixedMark.find()) {
-        // A fixed-rate phase counts in its slots (its warm-up not at all: the router's backlog tells when it is
-        // done), not in the map: a map growing by thousands of entries a second made this JVM's young
-        // collections copy them all, and their pauses showed up as the router's latency (BENCHMARKS.md).
+        // A fixed-rate phase counts in its slots (the lead-in's too, left out of the figures), not in the map: a
+        // map growing by thousands of entries a second made this JVM's young collections copy them all, and their
+        // pauses showed up as the router's latency (BENCHMARKS.md).
         long[] slots = fixedArrivals;
         int n = Integer.parseInt(fixedMark.group(2));
         if (fixedMark.group(1).equals(fixedRun) && req.path().equals("/s1") && n < slots.length) {
@@ -238,7 +252,13 @@ public final class E2eBench {
     return new Saturation(line, delivered);
   }
 
-  /** Open loop at a fixed rate: webhook i is due at start + i/rate; its callback's latency counts from then. */
+  /**
+   * Open loop at a fixed rate: webhook i is due at start + i/rate; its callback's latency counts from then. A warm-up
+   * at the rate (the compiler's), a drain, then one stream whose first {@value #LEAD_IN_SECONDS} s are not measured:
+   * the window opens on a router already under the load, not on one that has just been idle (the step from idle to
+   * the full rate showed as a queue in the window's first half second). The warm-up is not part of that stream: a
+   * router still compiling falls seconds behind at this rate, and takes longer than the window to catch up.
+   */
   static String fixed(Vertx vertx, int rate, int seconds, boolean withFailing) throws Exception {
     String name = withFailing ? "fixed-503" : "fixed";
     Router router = Router.start(name, 1, withFailing, false);
@@ -247,21 +267,28 @@ public final class E2eBench {
     String template = Files.readString(root.resolve("bench/payload.json"));
     arrivals.clear(); // the saturation phases' message ids: nothing reads them any more
     log(name + ": warm-up " + fixedWarmup + " s at " + rate + "/s");
-    openLoop(vertx, client, template, rate, fixedWarmup, "1" + System.nanoTime() % 100000);
+    openLoop(vertx, client, template, rate, "1" + System.nanoTime() % 100000, new long[rate * fixedWarmup],
+        new long[rate * fixedWarmup], 0);
     router.awaitDrained();
     String run = "2" + System.nanoTime() % 100000;
-    int total = rate * seconds;
+    int from = rate * LEAD_IN_SECONDS;
+    int total = from + rate * seconds;
+    long[] intended = new long[total];
+    long[] intake = new long[total];
     fixedArrivals = new long[total];
     fixedRun = run;
     failingHits.set(0);
     duplicates.set(0);
-    log(name + ": measured " + seconds + " s at " + rate + "/s");
-    OpenLoop measured = openLoop(vertx, client, template, rate, seconds, run);
+    // This JVM's pauses stall the sender and the receiver, and count as the router's latency. The stream's arrays
+    // are humongous objects: allocated inside it, they started a marking cycle whose pauses fell in the window.
+    System.gc();
+    log(name + ": " + LEAD_IN_SECONDS + " s lead-in, then " + seconds + " s measured, at " + rate + "/s in one stream");
+    OpenLoop stream = openLoop(vertx, client, template, rate, run, intended, intake, from);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     long received;
     do {
-      received = Arrays.stream(fixedArrivals).filter(t -> t != 0).count();
-      if (received >= measured.accepted) {
+      received = Arrays.stream(fixedArrivals, from, total).filter(t -> t != 0).count();
+      if (received >= stream.accepted) {
         break;
       }
       Thread.sleep(20);
@@ -269,28 +296,28 @@ public final class E2eBench {
     long backlog = router.pending();
     // One copy read from here on: callbacks still arriving must not change the count under the loop below.
     long[] arrived = fixedArrivals.clone();
-    received = Arrays.stream(arrived).filter(t -> t != 0).count();
+    received = Arrays.stream(arrived, from, total).filter(t -> t != 0).count();
     long[] latencies = new long[(int) received];
     int j = 0;
-    for (int i = 0; i < total; i++) {
+    for (int i = from; i < total; i++) {
       if (arrived[i] != 0) {
-        latencies[j++] = arrived[i] - measured.intended[i];
+        latencies[j++] = arrived[i] - intended[i];
       }
     }
     Arrays.sort(latencies);
     String timeline = System.getenv("TIMELINE");
     if (timeline != null) {
-      writeTimeline(Path.of(timeline + "-" + name + ".txt"), measured, arrived);
+      writeTimeline(Path.of(timeline + "-" + name + ".txt"), stream, arrived, from);
     }
-    long[] intake = measured.intakeLatencies.clone();
-    Arrays.sort(intake);
+    long[] intakeSorted = Arrays.copyOfRange(intake, from, total);
+    Arrays.sort(intakeSorted);
     String memory = router.stop();
     String line = String.format("%s: %d/s for %d s, %,d accepted, %,d received (%d duplicates); end to end p50 %.1f ms, p99 %.1f ms,"
             + " p99.9 %.1f ms, max %.1f ms; intake p99 %.1f ms; pending deliveries to the healthy endpoint at the end %d%s; %s",
         withFailing ? "fixed rate beside a subscriber answering 503" : "fixed rate, one subscriber", rate, seconds,
-        measured.accepted, received, duplicates.get(), pct(latencies, 50), pct(latencies, 99), pct(latencies, 99.9),
-        latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6, pct(intake, 99), backlog,
-        withFailing ? "; the failing endpoint was hit " + failingHits.get() + " times" : "", memory);
+        stream.accepted, received, duplicates.get(), pct(latencies, 50), pct(latencies, 99), pct(latencies, 99.9),
+        latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6, pct(intakeSorted, 99), backlog,
+        withFailing ? "; the failing endpoint was hit " + failingHits.get() + " times, warm-up included" : "", memory);
     log(line);
     return line;
   }
@@ -299,28 +326,28 @@ public final class E2eBench {
    * One line per measured webhook: microseconds from the window's start to its intended send time, its intake
    * latency and its end-to-end latency (-1: never received). Stalls show up as runs of slow lines.
    */
-  static void writeTimeline(Path file, OpenLoop measured, long[] arrived) throws IOException {
+  static void writeTimeline(Path file, OpenLoop stream, long[] arrived, int from) throws IOException {
     try (var out = Files.newBufferedWriter(file)) {
-      for (int i = 0; i < measured.intended.length; i++) {
+      for (int i = from; i < stream.intended.length; i++) {
         long arrival = arrived[i];
-        out.write((measured.intended[i] - measured.intended[0]) / 1000 + " " + measured.intakeLatencies[i] / 1000
-            + " " + (arrival == 0 ? -1 : (arrival - measured.intended[i]) / 1000) + "\n");
+        out.write((stream.intended[i] - stream.intended[from]) / 1000 + " " + stream.intakeLatencies[i] / 1000
+            + " " + (arrival == 0 ? -1 : (arrival - stream.intended[i]) / 1000) + "\n");
       }
     }
   }
 
+  /** accepted: webhooks from the first measured one on that the router acknowledged with 200. */
   record OpenLoop(long accepted, long[] intended, long[] intakeLatencies) {}
 
-  static OpenLoop openLoop(Vertx vertx, HttpClient client, String template, int rate, int seconds, String run)
-      throws Exception {
+  /** Sends intended.length webhooks; intended and intake are filled in, one slot per webhook. */
+  static OpenLoop openLoop(Vertx vertx, HttpClient client, String template, int rate, String run, long[] intended,
+      long[] intake, int measuredFrom) throws Exception {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     int cut = template.indexOf('"', template.indexOf("\"wamid.") + 1);
     String head = template.substring(0, cut);
     String tail = template.substring(cut);
-    int total = rate * seconds;
-    long[] intended = new long[total];
-    long[] intake = new long[total];
+    int total = intended.length;
     AtomicLong accepted = new AtomicLong();
     CountDownLatch finished = new CountDownLatch(total);
     long period = 1_000_000_000L / rate;
@@ -340,7 +367,7 @@ public final class E2eBench {
                 .compose(response -> response.body().map(b -> response.statusCode())))
             .onComplete(r -> {
               intake[i] = System.nanoTime() - intended[i];
-              if (r.succeeded() && r.result() == 200) {
+              if (i >= measuredFrom && r.succeeded() && r.result() == 200) {
                 accepted.incrementAndGet();
               }
               finished.countDown();
@@ -350,7 +377,7 @@ public final class E2eBench {
         vertx.cancelTimer(id);
       }
     });
-    finished.await(seconds + 60L, TimeUnit.SECONDS);
+    finished.await(total / rate + 60L, TimeUnit.SECONDS);
     return new OpenLoop(accepted.get(), intended, intake);
   }
 
