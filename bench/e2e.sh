@@ -5,7 +5,8 @@
 #   bench/e2e.sh            (~11 min)
 #
 # Environment: WARMUP=60 MEASURE=10 (seconds per wrk run: the bare client, sat-1, sat-4), ORDERED_WARMUP=20 (the
-# ordered pair), FIXED_WARMUP=20 RATE=3300 FIXED_SECONDS=30 (the fixed-rate phases),
+# ordered pair), FIXED_WARMUP=20 RATE=3300 FIXED_SECONDS=30 (the fixed-rate phases: a warm-up, a drain, then one
+# stream of a 5 s lead-in and the measured seconds),
 # PHASES=sat-1,sat-4,ordered,fixed,fixed-503 (a subset runs only those, beside the bare client), ports (127.0.0.1
 # only): ROUTER_PORT=18290 RECEIVER_PORT=18291 (and RECEIVER_PORT+1, ROUTER_PORT+10 for Postgres).
 # TIMELINE=/some/prefix writes each fixed-rate phase's measured webhooks to <prefix>-<phase>.txt, one line each:
