@@ -317,7 +317,7 @@ public final class E2eBench {
         withFailing ? "fixed rate beside a subscriber answering 503" : "fixed rate, one subscriber", rate, seconds,
         stream.accepted, received, duplicates.get(), pct(latencies, 50), pct(latencies, 99), pct(latencies, 99.9),
         latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6, pct(intakeSorted, 99), backlog,
-        withFailing ? "; the failing endpoint was hit " + failingHits.get() + " times, warm-up included" : "", memory);
+        withFailing ? "; the failing endpoint was hit " + failingHits.get() + " times in the stream (lead-in included)" : "", memory);
     log(line);
     return line;
   }
