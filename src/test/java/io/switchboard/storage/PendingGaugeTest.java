@@ -14,8 +14,15 @@ class PendingGaugeTest {
   }
 
   @Test
-  void aSlowCountWaitsTwentyTimesItsOwnDuration() {
-    assertEquals(6_000, HousekeepingVerticle.nextPendingRefresh(300));
+  void aSlowCountWaitsTwentyTimesItsOwnDurationInWholePeriods() {
+    assertEquals(10_000, HousekeepingVerticle.nextPendingRefresh(251));
+    assertEquals(10_000, HousekeepingVerticle.nextPendingRefresh(500));
     assertEquals(60_000, HousekeepingVerticle.nextPendingRefresh(3_000));
+  }
+
+  @Test
+  void theGaugeIsRefreshedAtLeastEveryFiveMinutes() {
+    assertEquals(300_000, HousekeepingVerticle.nextPendingRefresh(15_000));
+    assertEquals(300_000, HousekeepingVerticle.nextPendingRefresh(60_000));
   }
 }
