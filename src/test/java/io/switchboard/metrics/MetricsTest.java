@@ -81,6 +81,35 @@ class MetricsTest {
     }
   }
 
+  @Test
+  @DisplayName("the pending gauge counts the deliveries a failing subscriber is still owed, and drops once they succeed")
+  void pendingGauge() {
+    TestPostgres.reset();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    vertx = Switchboard.vertx(registry);
+    CallbackServer callbacks = new CallbackServer(vertx).start();
+    callbacks.script(r -> new CallbackServer.Answer(503, null, 0));
+    JsonObject tree = TestRouter.baseConfig();
+    // One retry, late enough for a count or two to see the delivery owed.
+    tree.getJsonArray("subscriptions").add(TestRouter.subscription("crm", callbacks.url("/crm"), "*").put("schedule", "8s"));
+    SwitchboardConfig config = ConfigLoader.fromTree(tree, Map.of());
+    Await.result(Switchboard.deploy(vertx, config, new Meters(registry)));
+    WebClient client = WebClient.create(vertx);
+    int port = config.http().port();
+
+    byte[] body = Fixtures.bytes("meta-text-01.json");
+    Await.result(client.post(port, "127.0.0.1", "/webhooks/meta")
+        .putHeader("X-Hub-Signature-256", Fixtures.metaSignature(Fixtures.APP_SECRET, body)).sendBuffer(Buffer.buffer(body)));
+    Await.until("the subscriber refused it", Duration.ofSeconds(15), () -> !callbacks.received.isEmpty());
+    // Counted half a period after start, then every 5 s.
+    Await.until("the gauge counts the delivery still owed", Duration.ofSeconds(15),
+        () -> value(scrape(client, port), "switchboard_delivery_pending") == 1.0);
+    callbacks.script(r -> CallbackServer.Answer.ok());
+    Await.until("the retry succeeded", Duration.ofSeconds(15), () -> !callbacks.accepted.isEmpty());
+    Await.until("the gauge drops to nothing owed", Duration.ofSeconds(15),
+        () -> value(scrape(client, port), "switchboard_delivery_pending") == 0.0);
+  }
+
   /** Every series the provisioned Grafana dashboard queries (conf/grafana/dashboards/switchboard.json). */
   private static java.util.Set<String> dashboardSeries() {
     try {
