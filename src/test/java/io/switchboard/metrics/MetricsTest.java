@@ -20,6 +20,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -39,16 +40,10 @@ class MetricsTest {
   @Test
   @DisplayName("after traffic, /metrics shows every named meter with sensible values, plus JVM and Vert.x meters")
   void scrapeAfterTraffic() {
-    TestPostgres.reset();
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    vertx = Switchboard.vertx(registry);
-    CallbackServer callbacks = new CallbackServer(vertx).start();
-    JsonObject tree = TestRouter.baseConfig();
-    tree.getJsonArray("subscriptions").add(TestRouter.subscription("crm", callbacks.url("/crm"), "*"));
-    SwitchboardConfig config = ConfigLoader.fromTree(tree, Map.of());
-    Await.result(Switchboard.deploy(vertx, config, new Meters(registry)));
-    WebClient client = WebClient.create(vertx);
-    int port = config.http().port();
+    Router router = start(subscription -> subscription);
+    CallbackServer callbacks = router.callbacks();
+    WebClient client = router.client();
+    int port = router.port();
 
     byte[] body = Fixtures.bytes("meta-text-01.json");
     for (String signature : new String[] {Fixtures.metaSignature(Fixtures.APP_SECRET, body), "sha256=00"}) {
@@ -84,18 +79,12 @@ class MetricsTest {
   @Test
   @DisplayName("the pending gauge counts the deliveries a failing subscriber is still owed, and drops once they succeed")
   void pendingGauge() {
-    TestPostgres.reset();
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    vertx = Switchboard.vertx(registry);
-    CallbackServer callbacks = new CallbackServer(vertx).start();
-    callbacks.script(r -> new CallbackServer.Answer(503, null, 0));
-    JsonObject tree = TestRouter.baseConfig();
     // One retry, late enough for a count or two to see the delivery owed.
-    tree.getJsonArray("subscriptions").add(TestRouter.subscription("crm", callbacks.url("/crm"), "*").put("schedule", "8s"));
-    SwitchboardConfig config = ConfigLoader.fromTree(tree, Map.of());
-    Await.result(Switchboard.deploy(vertx, config, new Meters(registry)));
-    WebClient client = WebClient.create(vertx);
-    int port = config.http().port();
+    Router router = start(subscription -> subscription.put("schedule", "8s"));
+    CallbackServer callbacks = router.callbacks();
+    callbacks.script(r -> new CallbackServer.Answer(503, null, 0));
+    WebClient client = router.client();
+    int port = router.port();
 
     byte[] body = Fixtures.bytes("meta-text-01.json");
     Await.result(client.post(port, "127.0.0.1", "/webhooks/meta")
@@ -108,6 +97,21 @@ class MetricsTest {
     Await.until("the retry succeeded", Duration.ofSeconds(15), () -> !callbacks.accepted.isEmpty());
     Await.until("the gauge drops to nothing owed", Duration.ofSeconds(15),
         () -> value(scrape(client, port), "switchboard_delivery_pending") == 0.0);
+  }
+
+  private record Router(CallbackServer callbacks, WebClient client, int port) {}
+
+  /** A router whose one subscription, crm, takes every event to a callback server of its own; tweak adjusts it. */
+  private Router start(UnaryOperator<JsonObject> tweak) {
+    TestPostgres.reset();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    vertx = Switchboard.vertx(registry);
+    CallbackServer callbacks = new CallbackServer(vertx).start();
+    JsonObject tree = TestRouter.baseConfig();
+    tree.getJsonArray("subscriptions").add(tweak.apply(TestRouter.subscription("crm", callbacks.url("/crm"), "*")));
+    SwitchboardConfig config = ConfigLoader.fromTree(tree, Map.of());
+    Await.result(Switchboard.deploy(vertx, config, new Meters(registry)));
+    return new Router(callbacks, WebClient.create(vertx), config.http().port());
   }
 
   /** Every series the provisioned Grafana dashboard queries (conf/grafana/dashboards/switchboard.json). */
