@@ -39,6 +39,22 @@ class OrderingTest {
     return callbacks;
   }
 
+  /** A router with one subscription, ordered by contact, taking message.received to {@code callbacks} at /name. */
+  private static TestRouter orderedRouter(Vertx vertx, CallbackServer callbacks, String name, String schedule) {
+    return TestRouter.start(vertx, orderedConfig(callbacks, name, schedule, null));
+  }
+
+  private static JsonObject orderedConfig(CallbackServer callbacks, String name, String schedule, String holdLimit) {
+    JsonObject subscription = TestRouter.subscription(name, callbacks.url("/" + name), "message.received")
+        .put("ordering", "contact").put("schedule", schedule);
+    if (holdLimit != null) {
+      subscription.put("orderingHoldLimit", holdLimit);
+    }
+    JsonObject tree = TestRouter.baseConfig();
+    tree.getJsonArray("subscriptions").add(subscription);
+    return tree;
+  }
+
   private static String status(CallbackServer.Received r) {
     return r.json().getJsonObject("data").getString("status");
   }
@@ -93,11 +109,7 @@ class OrderingTest {
       acceptedAt.putIfAbsent(text, System.nanoTime());
       return CallbackServer.Answer.ok();
     });
-    JsonObject tree = TestRouter.baseConfig();
-    tree.getJsonArray("subscriptions")
-        .add(TestRouter.subscription("ordered", callbacks.url("/ordered"), "message.received")
-            .put("ordering", "contact").put("schedule", SCHEDULE));
-    TestRouter router = TestRouter.start(vertx, tree);
+    TestRouter router = orderedRouter(vertx, callbacks, "ordered", SCHEDULE);
 
     for (int i = 1; i <= 5; i++) {
       assertEquals(200, router.postMeta(Payloads.text("15550001111", "wamid.alice-" + i, "alice m" + i)).statusCode());
@@ -124,11 +136,7 @@ class OrderingTest {
   void holdLimit(Vertx vertx) {
     TestPostgres.reset();
     CallbackServer callbacks = refusing(vertx, "carol m1");
-    JsonObject tree = TestRouter.baseConfig();
-    tree.getJsonArray("subscriptions")
-        .add(TestRouter.subscription("ordered", callbacks.url("/ordered"), "message.received")
-            .put("ordering", "contact").put("schedule", SCHEDULE).put("orderingHoldLimit", "1s"));
-    TestRouter router = TestRouter.start(vertx, tree);
+    TestRouter router = TestRouter.start(vertx, orderedConfig(callbacks, "ordered", SCHEDULE, "1s"));
 
     assertEquals(200, router.postMeta(Payloads.text("15550003333", "wamid.carol-1", "carol m1")).statusCode());
     assertEquals(200, router.postMeta(Payloads.text("15550003333", "wamid.carol-2", "carol m2")).statusCode());
@@ -194,10 +202,7 @@ class OrderingTest {
   void headlessSequenceWoken(Vertx vertx) {
     TestPostgres.reset();
     CallbackServer callbacks = refusing(vertx, "eve m1");
-    JsonObject tree = TestRouter.baseConfig();
-    tree.getJsonArray("subscriptions").add(TestRouter.subscription("eve", callbacks.url("/eve"), "message.received")
-        .put("ordering", "contact").put("schedule", "10m"));
-    TestRouter router = TestRouter.start(vertx, tree);
+    TestRouter router = orderedRouter(vertx, callbacks, "eve", "10m");
     for (int i = 1; i <= 3; i++) {
       assertEquals(200, router.postMeta(Payloads.text("15550005555", "wamid.eve-" + i, "eve m" + i)).statusCode());
     }
