@@ -24,6 +24,21 @@ public record PlannedDelivery(long subscriptionId, String messageId, String even
     this(subscriptionId, messageId, eventType, phoneNumberId, lease, receivedAt, body, null, 0, null, 0);
   }
 
+  /** The event type a raw delivery is logged under: the delivery log's SQL tells the two kinds apart by it. */
+  public static final String RAW_EVENT_TYPE = "raw";
+
+  /** A raw subscription's delivery of a whole inbound body. */
+  public static PlannedDelivery raw(long subscriptionId, long inboundId, String phoneNumberId, Duration lease,
+      Instant receivedAt, byte[] body) {
+    return new PlannedDelivery(subscriptionId, "raw_" + inboundId, RAW_EVENT_TYPE, phoneNumberId, lease, receivedAt,
+        body);
+  }
+
+  /** Owed once per body, not per event. */
+  public boolean isRaw() {
+    return RAW_EVENT_TYPE.equals(eventType);
+  }
+
   public PlannedDelivery {
     Objects.requireNonNull(messageId, "messageId");
     Objects.requireNonNull(lease, "lease");

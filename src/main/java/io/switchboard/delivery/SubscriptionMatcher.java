@@ -20,8 +20,6 @@ import java.util.List;
  */
 final class SubscriptionMatcher {
 
-  static final String RAW_EVENT_TYPE = "raw";
-
   private record Compiled(StoredSubscription subscription, List<EventGlob> globs) {}
 
   private final List<Compiled> subscriptions;
@@ -44,8 +42,8 @@ final class SubscriptionMatcher {
       Duration lease = Endpoint.lease(spec);
       if (spec.format() == Format.RAW) {
         events.stream().filter(e -> matches(compiled, e)).findFirst().ifPresent(first -> planned.add(
-            new PlannedDelivery(id, "raw_" + classified.inboundId(), RAW_EVENT_TYPE, first.phoneNumberId(), lease,
-                first.receivedAt(), classified.body())));
+            PlannedDelivery.raw(id, classified.inboundId(), first.phoneNumberId(), lease, first.receivedAt(),
+                classified.body())));
         continue;
       }
       for (int i = 0; i < events.size(); i++) {

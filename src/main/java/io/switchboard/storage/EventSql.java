@@ -24,7 +24,9 @@ import java.util.stream.Collectors;
 /**
  * Stores classified events with the deliveries they owe and the outcome of each inbound body, all in the
  * caller's transaction. Unique keys make it idempotent: a provider's retry, or the recovery sweep
- * classifying a body twice, adds no event and no delivery.
+ * classifying a body twice, adds no event and no delivery. The deliveries have no unique key of their own
+ * (V11): an event's are inserted only by the statement that stored the event, a body's raw ones only by the
+ * statement that recorded the body's outcome.
  */
 final class EventSql {
 
@@ -42,8 +44,7 @@ final class EventSql {
    * The deliveries a group owes. An unordered one is stored already leased to this instance (attempt 1 under way,
    * due again only when the lease ends): dispatch sends it from memory at once, with no claim. An ordered one
    * waits in its sequence, never due ('infinity'), until it is the head; a superseded status is stored ended.
-   * A duplicate (a provider's retry, the sweep racing the fast path) is skipped and not returned, so it is not
-   * sent again. The subscription's name comes back with a superseded row only, for its counter. A subscription
+   * The caller passes only the deliveries owed (see {@link #owed}), so none is stored twice. The subscription's name comes back with a superseded row only, for its counter. A subscription
    * deleted meanwhile is owed nothing (there is no foreign key: V9).
    */
   static final String INSERT_DELIVERIES = """
@@ -62,7 +63,6 @@ final class EventSql {
           AS d(subscription_id, message_id, event_type, inbound_id, phone_number_id, lease_ms, status, sequence_key,
                sequence_pos)
         WHERE d.subscription_id IN (SELECT id FROM subscriptions)
-        ON CONFLICT (subscription_id, message_id) DO NOTHING
         RETURNING id, subscription_id, message_id, status, sequence_key
       )
       SELECT i.id, i.subscription_id, i.message_id, i.status, i.sequence_key, s.name
@@ -100,26 +100,57 @@ final class EventSql {
    */
   static Future<StoredGroup> storeEvents(SqlConnection connection, List<PlannedWebhook> requests) {
     List<NormalizedEvent> events = new ArrayList<>();
-    List<PlannedDelivery> planned = new ArrayList<>();
-    List<Long> inboundIds = new ArrayList<>();
-    for (PlannedWebhook request : requests) {
-      events.addAll(request.classified().events());
-      planned.addAll(request.deliveries());
-      request.deliveries().forEach(d -> inboundIds.add(request.classified().inboundId()));
-    }
+    requests.forEach(request -> events.addAll(request.classified().events()));
     // One multi-row statement per table: cheaper for Postgres than a row per execution.
     Future<Set<String>> stored = events.isEmpty()
         ? Future.succeededFuture(Set.of())
         : connection.preparedQuery(INSERT_EVENTS).execute(eventColumns(events)).map(EventSql::ids);
     return stored.compose(inserted -> {
       List<List<String>> duplicates = duplicates(requests, inserted);
-      return superseded(connection, planned)
-          .compose(superseded -> insertDeliveries(connection, planned, inboundIds, superseded))
-          .compose(created -> connection.preparedQuery(WebhookSql.RECORD_OUTCOMES)
-              .execute(processedColumns(requests, duplicates))
-              .map(v -> new StoredGroup(stored(requests, created.leased(), duplicates), created.sequences(),
-                  created.supersededFor())));
+      return connection.preparedQuery(WebhookSql.RECORD_OUTCOMES).execute(processedColumns(requests, duplicates))
+          .compose(recorded -> {
+            Owed owed = owed(requests, inserted, inboundIds(recorded));
+            return superseded(connection, owed.deliveries())
+                .compose(superseded -> insertDeliveries(connection, owed.deliveries(), owed.inboundIds(), superseded))
+                .map(created -> new StoredGroup(stored(requests, created.leased(), duplicates), created.sequences(),
+                    created.supersededFor()));
+          });
     });
+  }
+
+  /** The deliveries a group owes, with each one's inbound id. */
+  record Owed(List<PlannedDelivery> deliveries, List<Long> inboundIds) {}
+
+  /**
+   * What this statement owes, of what the group planned: a body's deliveries only if its outcome was recorded now
+   * (the sweep racing the fast path finds it recorded), an event's only if the event was stored now (a provider's
+   * retry, or a second copy in the group, finds it stored), each subscription's once. Both keys are written in any
+   * case, so the deliveries need no unique index of their own: that index was keyed by the hashed event id, every
+   * insert and every update landing on a random page (BENCHMARKS.md, "Session 8").
+   */
+  static Owed owed(List<PlannedWebhook> requests, Set<String> storedEvents, Set<Long> recordedBodies) {
+    List<PlannedDelivery> deliveries = new ArrayList<>();
+    List<Long> inboundIds = new ArrayList<>();
+    Set<String> planned = new HashSet<>();
+    for (PlannedWebhook request : requests) {
+      long inboundId = request.classified().inboundId();
+      if (!recordedBodies.contains(inboundId)) {
+        continue;
+      }
+      for (PlannedDelivery d : request.deliveries()) {
+        if ((d.isRaw() || storedEvents.contains(d.messageId())) && planned.add(key(d.subscriptionId(), d.messageId()))) {
+          deliveries.add(d);
+          inboundIds.add(inboundId);
+        }
+      }
+    }
+    return new Owed(deliveries, inboundIds);
+  }
+
+  private static Set<Long> inboundIds(RowSet<Row> rows) {
+    Set<Long> ids = new HashSet<>();
+    rows.forEach(row -> ids.add(row.getLong(0)));
+    return ids;
   }
 
   /**
@@ -182,7 +213,8 @@ final class EventSql {
   private static Future<Inserted> insertDeliveries(SqlConnection connection, List<PlannedDelivery> planned,
       List<Long> inboundIds, boolean[] superseded) {
     if (planned.isEmpty()) {
-      return Future.succeededFuture(new Inserted(Map.of(), List.of(), List.of()));
+      // Mutable: stored() removes what it hands on.
+      return Future.succeededFuture(new Inserted(new HashMap<>(), List.of(), List.of()));
     }
     Map<Long, Long> leases = new HashMap<>();
     planned.forEach(d -> leases.put(d.subscriptionId(), d.lease().toMillis()));

@@ -20,7 +20,7 @@ final class RetentionSql {
 
   /**
    * Deliveries of a subscription that no longer exists: only a delete racing an insert leaves any (V9). The
-   * subscription ids in the log are found by skipping along the (subscription_id, message_id) index, one probe
+   * subscription ids in the log are found by skipping along the (subscription_id, inbound_id) index, one probe
    * each, and an orphan's rows are read through the same index, so this costs next to nothing when there are none.
    */
   static final String PURGE_ORPHAN_DELIVERIES = LogSql.deleteWithAttempts("""

@@ -36,14 +36,16 @@ final class WebhookSql {
 
   /**
    * What classification made of a whole group, one statement: arrays of inbound id, status, error and event
-   * count. The first outcome stays: a body classified twice (the sweep racing the fast path) is the same.
+   * count. The first outcome stays: a body classified twice (the sweep racing the fast path) is the same. Returns
+   * the bodies recorded now, the only ones whose deliveries are still owed.
    */
   static final String RECORD_OUTCOMES = """
       INSERT INTO inbound_outcomes (inbound_id, status, error, event_count, processed_at, event_ids, duplicate_ids)
       SELECT id, status, error, event_count, now(), string_to_array(event_ids, ','), string_to_array(duplicate_ids, ',')
       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[])
         AS o(id, status, error, event_count, event_ids, duplicate_ids)
-      ON CONFLICT (inbound_id) DO NOTHING""";
+      ON CONFLICT (inbound_id) DO NOTHING
+      RETURNING inbound_id""";
 
   /**
    * Ids in (%1$s, %2$s] with no outcome, found in the outcomes index alone: reading the body rows instead would
@@ -101,8 +103,9 @@ final class WebhookSql {
 
   /**
    * The body goes out as bytes and is decoded in Java: convert_from would fail on a body that is not UTF-8.
-   * Its deliveries are found through the unique (subscription_id, message_id) index, one probe per
-   * subscription and message id, so the delivery log needs no index on inbound_id.
+   * Its deliveries are found through the (subscription_id, inbound_id) index, one probe per subscription and body:
+   * this body's own (raw) and those of the bodies that first brought its events (the same body but for a
+   * provider's retry), narrowed to its events.
    */
   static final String GET_WEBHOOK = """
       WITH i AS (
@@ -121,7 +124,8 @@ final class WebhookSql {
                          'event_id', d.message_id, 'event_type', d.event_type, 'status', d.status,
                          'attempts', d.attempts, 'last_status_code', d.last_status_code) ORDER BY d.id), '[]')
                        FROM subscriptions s JOIN deliveries d ON d.subscription_id = s.id
-                       WHERE d.message_id = ANY(i.ids || ('raw_' || i.id)))
+                       WHERE d.inbound_id = ANY(ARRAY(SELECT e.inbound_id FROM events e WHERE e.id = ANY(i.ids)) || i.id)
+                         AND d.message_id = ANY(i.ids || ('raw_' || i.id)))
       ) AS item, i.body
       FROM i""";
 

@@ -194,6 +194,12 @@ class ManagementApiTest {
     assertEquals(new JsonArray().add(eventId), repeat.getJsonArray("event_ids"));
     assertEquals(new JsonArray().add(eventId), repeat.getJsonArray("duplicate_of"));
     assertEquals(1, page("/api/webhook/logs").size(), "delivered once");
+    // Both show the one delivery of their event, stored under the first body.
+    long delivery = page("/api/webhook/logs").getJsonObject(0).getLong("id");
+    for (JsonObject inbound : List.of(original, repeat)) {
+      assertEquals(List.of(delivery), inbound.getJsonArray("deliveries").stream()
+          .map(d -> ((JsonObject) d).getLong("id")).toList(), inbound.encode());
+    }
   }
 
   @Test
