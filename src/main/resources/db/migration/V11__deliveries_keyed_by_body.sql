@@ -6,6 +6,8 @@
 --
 -- What read through it reads through (subscription_id, inbound_id) instead: an inbound webhook's deliveries, and
 -- the subscriptions the log names. Its keys grow with the bodies, so inserts land on the last pages.
--- Building it reads the table once and holds writes to it meanwhile; on a log of millions that is seconds.
-ALTER TABLE deliveries DROP CONSTRAINT deliveries_subscription_id_message_id_key;
+-- The index is built first: the build blocks writes to the table (reads go on), and only the drop, at the end,
+-- takes the lock that blocks reads too; both are held until the migration commits. On a log of millions the
+-- build takes seconds. Instances are stopped for an upgrade anyway (README, "Upgrading").
 CREATE INDEX deliveries_by_body ON deliveries (subscription_id, inbound_id);
+ALTER TABLE deliveries DROP CONSTRAINT deliveries_subscription_id_message_id_key;

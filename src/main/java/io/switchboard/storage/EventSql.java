@@ -44,8 +44,9 @@ final class EventSql {
    * The deliveries a group owes. An unordered one is stored already leased to this instance (attempt 1 under way,
    * due again only when the lease ends): dispatch sends it from memory at once, with no claim. An ordered one
    * waits in its sequence, never due ('infinity'), until it is the head; a superseded status is stored ended.
-   * The caller passes only the deliveries owed (see {@link #owed}), so none is stored twice. The subscription's name comes back with a superseded row only, for its counter. A subscription
-   * deleted meanwhile is owed nothing (there is no foreign key: V9).
+   * The caller passes only the deliveries owed (see {@link #owed}), so none is stored twice. The subscription's name
+   * comes back with a superseded row only, for its counter. A subscription deleted meanwhile is owed nothing (there
+   * is no foreign key: V9).
    */
   static final String INSERT_DELIVERIES = """
       WITH inserted AS (
@@ -124,9 +125,9 @@ final class EventSql {
   /**
    * What this statement owes, of what the group planned: a body's deliveries only if its outcome was recorded now
    * (the sweep racing the fast path finds it recorded), an event's only if the event was stored now (a provider's
-   * retry, or a second copy in the group, finds it stored), each subscription's once. Both keys are written in any
-   * case, so the deliveries need no unique index of their own: that index was keyed by the hashed event id, every
-   * insert and every update landing on a random page (BENCHMARKS.md, "Session 8").
+   * retry finds it stored), and each (subscription, message) once (a second copy in the same group). Both keys are
+   * written in any case, so the deliveries need no unique index of their own: that index was keyed by the hashed
+   * event id, every insert and every update landing on a random page (BENCHMARKS.md, "Session 8").
    */
   static Owed owed(List<PlannedWebhook> requests, Set<String> storedEvents, Set<Long> recordedBodies) {
     List<PlannedDelivery> deliveries = new ArrayList<>();
@@ -138,7 +139,8 @@ final class EventSql {
         continue;
       }
       for (PlannedDelivery d : request.deliveries()) {
-        if ((d.isRaw() || storedEvents.contains(d.messageId())) && planned.add(key(d.subscriptionId(), d.messageId()))) {
+        boolean first = d.isRaw() || storedEvents.contains(d.messageId());
+        if (first && planned.add(key(d.subscriptionId(), d.messageId()))) {
           deliveries.add(d);
           inboundIds.add(inboundId);
         }

@@ -124,7 +124,8 @@ final class WebhookSql {
                          'event_id', d.message_id, 'event_type', d.event_type, 'status', d.status,
                          'attempts', d.attempts, 'last_status_code', d.last_status_code) ORDER BY d.id), '[]')
                        FROM subscriptions s JOIN deliveries d ON d.subscription_id = s.id
-                       WHERE d.inbound_id = ANY(ARRAY(SELECT e.inbound_id FROM events e WHERE e.id = ANY(i.ids)) || i.id)
+                       WHERE d.inbound_id = ANY(ARRAY(SELECT e.inbound_id FROM events e WHERE e.id = ANY(i.ids))
+                                                || i.id)
                          AND d.message_id = ANY(i.ids || ('raw_' || i.id)))
       ) AS item, i.body
       FROM i""";
