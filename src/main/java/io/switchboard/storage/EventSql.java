@@ -105,12 +105,12 @@ final class EventSql {
     // One multi-row statement per table: cheaper for Postgres than a row per execution.
     Future<Set<String>> stored = events.isEmpty()
         ? Future.succeededFuture(Set.of())
-        : connection.preparedQuery(INSERT_EVENTS).execute(eventColumns(events)).map(EventSql::ids);
+        : connection.preparedQuery(INSERT_EVENTS).execute(eventColumns(events)).map(rows -> returned(rows, String.class));
     return stored.compose(inserted -> {
       List<List<String>> duplicates = duplicates(requests, inserted);
       return connection.preparedQuery(WebhookSql.RECORD_OUTCOMES).execute(processedColumns(requests, duplicates))
           .compose(recorded -> {
-            Owed owed = owed(requests, inserted, inboundIds(recorded));
+            Owed owed = owed(requests, inserted, returned(recorded, Long.class));
             return superseded(connection, owed.deliveries())
                 .compose(superseded -> insertDeliveries(connection, owed.deliveries(), owed.inboundIds(), superseded))
                 .map(created -> new StoredGroup(stored(requests, created.leased(), duplicates), created.sequences(),
@@ -149,12 +149,6 @@ final class EventSql {
     return new Owed(deliveries, inboundIds);
   }
 
-  private static Set<Long> inboundIds(RowSet<Row> rows) {
-    Set<Long> ids = new HashSet<>();
-    rows.forEach(row -> ids.add(row.getLong(0)));
-    return ids;
-  }
-
   /**
    * Which of the planned statuses rank below one already stored for their subscription and message, by this group
    * (earlier in it) or before it: those are recorded superseded, never sent (statusOrder: monotonic).
@@ -187,10 +181,11 @@ final class EventSql {
     });
   }
 
-  private static Set<String> ids(RowSet<Row> rows) {
-    Set<String> ids = new HashSet<>();
-    rows.forEach(row -> ids.add(row.getString(0)));
-    return ids;
+  /** The keys a RETURNING clause gave back: what this statement inserted. */
+  private static <T> Set<T> returned(RowSet<Row> rows, Class<T> type) {
+    Set<T> keys = new HashSet<>();
+    rows.forEach(row -> keys.add(row.get(type, 0)));
+    return keys;
   }
 
   /**
