@@ -286,13 +286,13 @@ public final class E2eBench {
     // are humongous objects: allocated inside it, they started a marking cycle whose pauses fell in the window.
     System.gc();
     log(name + ": " + LEAD_IN_SECONDS + " s lead-in, then " + seconds + " s measured, at " + rate + "/s in one stream");
-    OpenLoop stream = openLoop(vertx, client, template, rate, run, intended, intake, from);
+    long accepted = openLoop(vertx, client, template, rate, run, intended, intake, from);
     long failingHitsInStream = failingHits.get();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     long received;
     do {
       received = Arrays.stream(fixedArrivals, from, total).filter(t -> t != 0).count();
-      if (received >= stream.accepted) {
+      if (received >= accepted) {
         break;
       }
       Thread.sleep(20);
@@ -311,7 +311,7 @@ public final class E2eBench {
     Arrays.sort(latencies);
     String timeline = System.getenv("TIMELINE");
     if (timeline != null) {
-      writeTimeline(Path.of(timeline + "-" + name + ".txt"), stream, arrived, from);
+      writeTimeline(Path.of(timeline + "-" + name + ".txt"), intended, intake, arrived, from);
     }
     long[] intakeSorted = Arrays.copyOfRange(intake, from, total);
     Arrays.sort(intakeSorted);
@@ -319,7 +319,7 @@ public final class E2eBench {
     String line = String.format("%s: %d/s for %d s, %,d accepted, %,d received (%d duplicates); end to end p50 %.1f ms, p99 %.1f ms,"
             + " p99.9 %.1f ms, max %.1f ms; intake p99 %.1f ms; pending deliveries to the healthy endpoint at the end %d%s; %s",
         withFailing ? "fixed rate beside a subscriber answering 503" : "fixed rate, one subscriber", rate, seconds,
-        stream.accepted, received, duplicates.get(), pct(latencies, 50), pct(latencies, 99), pct(latencies, 99.9),
+        accepted, received, duplicates.get(), pct(latencies, 50), pct(latencies, 99), pct(latencies, 99.9),
         latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6, pct(intakeSorted, 99), backlog,
         withFailing ? "; the failing endpoint was hit " + failingHitsInStream + " times while the stream was sent (lead-in"
             + " and retries of the warm-up's deliveries included)" : "", memory);
@@ -331,21 +331,21 @@ public final class E2eBench {
    * One line per measured webhook: microseconds from the window's start to its intended send time, its intake
    * latency and its end-to-end latency (-1: never received). Stalls show up as runs of slow lines.
    */
-  static void writeTimeline(Path file, OpenLoop stream, long[] arrived, int from) throws IOException {
+  static void writeTimeline(Path file, long[] intended, long[] intake, long[] arrived, int from) throws IOException {
     try (var out = Files.newBufferedWriter(file)) {
-      for (int i = from; i < stream.intended.length; i++) {
+      for (int i = from; i < intended.length; i++) {
         long arrival = arrived[i];
-        out.write((stream.intended[i] - stream.intended[from]) / 1000 + " " + stream.intakeLatencies[i] / 1000
-            + " " + (arrival == 0 ? -1 : (arrival - stream.intended[i]) / 1000) + "\n");
+        out.write((intended[i] - intended[from]) / 1000 + " " + intake[i] / 1000
+            + " " + (arrival == 0 ? -1 : (arrival - intended[i]) / 1000) + "\n");
       }
     }
   }
 
-  /** accepted: webhooks from the first measured one on that the router acknowledged with 200. */
-  record OpenLoop(long accepted, long[] intended, long[] intakeLatencies) {}
-
-  /** Sends intended.length webhooks; intended and intake are filled in, one slot per webhook. */
-  static OpenLoop openLoop(Vertx vertx, HttpClient client, String template, int rate, String run, long[] intended,
+  /**
+   * Sends intended.length webhooks; intended and intake are filled in, one slot per webhook. Returns how many from
+   * measuredFrom on the router acknowledged with 200.
+   */
+  static long openLoop(Vertx vertx, HttpClient client, String template, int rate, String run, long[] intended,
       long[] intake, int measuredFrom) throws Exception {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -383,7 +383,7 @@ public final class E2eBench {
       }
     });
     finished.await(total / rate + 60L, TimeUnit.SECONDS);
-    return new OpenLoop(accepted.get(), intended, intake);
+    return accepted.get();
   }
 
   static Map<String, String> wrk(String run, int seconds, int contacts) throws Exception {
