@@ -10,7 +10,12 @@
 # PHASES=sat-1,sat-4,ordered,fixed,fixed-503 (a subset runs only those, beside the bare client), ports (127.0.0.1
 # only): ROUTER_PORT=18290 RECEIVER_PORT=18291 (and RECEIVER_PORT+1, ROUTER_PORT+10 for Postgres).
 # TIMELINE=/some/prefix writes each fixed-rate phase's measured webhooks to <prefix>-<phase>.txt, one line each:
-# µs from the window's start to its intended send time, intake latency µs, end-to-end latency µs (-1: lost).
+# µs from the window's start to its intended send time, intake latency µs, end-to-end latency µs (-1: lost), µs the
+# sender was late (both latencies include it).
+# FLUSH_PROBE=1 measures the disk's own flush beside each fixed-rate stream (4 kB + fdatasync every 10 ms in the work
+# directory; with TIMELINE, one line per flush to <prefix>-<phase>-flush.txt).
+# WORK_IN=/some/dir puts the work directory, and so Postgres's data, there (default /tmp). WORK_IN=/dev/shm (tmpfs,
+# where fdatasync costs nothing) is a diagnosis, not a result: it tells the disk's share of a latency from the rest.
 # The saturation warm-up is a minute, as in bench/ingress.sh: on two cores C2 still compiles the router's hot path
 # for about that long, and with 20 s the measured phase shared the cores with the compiler. The others keep 20 s:
 # ordered delivery falls behind a saturated intake and a minute's backlog does not drain before the measured run;
@@ -18,7 +23,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ROUTER_PORT=${ROUTER_PORT:-18290} RECEIVER_PORT=${RECEIVER_PORT:-18291}
-WORK=$(mktemp -d /tmp/switchboard-e2e.XXXXXX)
+WORK=$(mktemp -d "${WORK_IN:-/tmp}/switchboard-e2e.XXXXXX")
 cleanup() {
   pkill -f "switchboard.jar --config $WORK" 2>/dev/null || true
   sleep 1

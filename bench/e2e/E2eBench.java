@@ -14,9 +14,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -270,12 +273,13 @@ public final class E2eBench {
     arrivals.clear(); // the saturation phases' message ids: nothing reads them any more
     log(name + ": warm-up " + fixedWarmup + " s at " + rate + "/s");
     openLoop(vertx, client, template, rate, "1" + System.nanoTime() % 100000, new long[rate * fixedWarmup],
-        new long[rate * fixedWarmup], 0);
+        new long[rate * fixedWarmup], new long[rate * fixedWarmup], 0);
     router.awaitDrained();
     String run = "2" + System.nanoTime() % 100000;
     int from = rate * LEAD_IN_SECONDS;
     int total = from + rate * seconds;
     long[] intended = new long[total];
+    long[] sent = new long[total];
     long[] intake = new long[total];
     fixedArrivals = new long[total];
     fixedRun = run;
@@ -285,8 +289,12 @@ public final class E2eBench {
     // This JVM's pauses stall the sender and the receiver, and count as the router's latency. The stream's arrays
     // are humongous objects: allocated inside it, they started a marking cycle whose pauses fell in the window.
     System.gc();
+    String timeline = System.getenv("TIMELINE");
+    FlushProbe probe = System.getenv("FLUSH_PROBE") == null ? null : FlushProbe.start(work.resolve(name + ".probe"));
     log(name + ": " + LEAD_IN_SECONDS + " s lead-in, then " + seconds + " s measured, at " + rate + "/s in one stream");
-    long accepted = openLoop(vertx, client, template, rate, run, intended, intake, from);
+    long accepted = openLoop(vertx, client, template, rate, run, intended, sent, intake, from);
+    String flushes = probe == null ? "" : "; " + probe.stop(intended[from], timeline == null ? null
+        : Path.of(timeline + "-" + name + "-flush.txt"));
     long failingHitsInStream = failingHits.get();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     long received;
@@ -309,44 +317,45 @@ public final class E2eBench {
       }
     }
     Arrays.sort(latencies);
-    String timeline = System.getenv("TIMELINE");
     if (timeline != null) {
-      writeTimeline(Path.of(timeline + "-" + name + ".txt"), intended, intake, arrived, from);
+      writeTimeline(Path.of(timeline + "-" + name + ".txt"), intended, sent, intake, arrived, from);
     }
     long[] intakeSorted = Arrays.copyOfRange(intake, from, total);
     Arrays.sort(intakeSorted);
     String memory = router.stop();
     String line = String.format("%s: %d/s for %d s, %,d accepted, %,d received (%d duplicates); end to end p50 %.1f ms, p99 %.1f ms,"
-            + " p99.9 %.1f ms, max %.1f ms; intake p99 %.1f ms; pending deliveries to the healthy endpoint at the end %d%s; %s",
+            + " p99.9 %.1f ms, max %.1f ms; intake p99 %.1f ms; pending deliveries to the healthy endpoint at the end %d%s%s; %s",
         withFailing ? "fixed rate beside a subscriber answering 503" : "fixed rate, one subscriber", rate, seconds,
         accepted, received, duplicates.get(), pct(latencies, 50), pct(latencies, 99), pct(latencies, 99.9),
         latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6, pct(intakeSorted, 99), backlog,
         withFailing ? "; the failing endpoint was hit " + failingHitsInStream + " times while the stream was sent (lead-in"
-            + " and retries of the warm-up's deliveries included)" : "", memory);
+            + " and retries of the warm-up's deliveries included)" : "", flushes, memory);
     log(line);
     return line;
   }
 
   /**
    * One line per measured webhook: microseconds from the window's start to its intended send time, its intake
-   * latency and its end-to-end latency (-1: never received). Stalls show up as runs of slow lines.
+   * latency, its end-to-end latency (-1: never received) and how late this JVM sent it (both latencies include
+   * that). Stalls show up as runs of slow lines.
    */
-  static void writeTimeline(Path file, long[] intended, long[] intake, long[] arrived, int from) throws IOException {
+  static void writeTimeline(Path file, long[] intended, long[] sent, long[] intake, long[] arrived, int from)
+      throws IOException {
     try (var out = Files.newBufferedWriter(file)) {
       for (int i = from; i < intended.length; i++) {
         long arrival = arrived[i];
         out.write((intended[i] - intended[from]) / 1000 + " " + intake[i] / 1000
-            + " " + (arrival == 0 ? -1 : (arrival - intended[i]) / 1000) + "\n");
+            + " " + (arrival == 0 ? -1 : (arrival - intended[i]) / 1000) + " " + (sent[i] - intended[i]) / 1000 + "\n");
       }
     }
   }
 
   /**
-   * Sends intended.length webhooks; intended and intake are filled in, one slot per webhook. Returns how many from
-   * measuredFrom on the router acknowledged with 200.
+   * Sends intended.length webhooks; intended, sent (when this JVM got round to it) and intake are filled in, one
+   * slot per webhook. Returns how many from measuredFrom on the router acknowledged with 200.
    */
   static long openLoop(Vertx vertx, HttpClient client, String template, int rate, String run, long[] intended,
-      long[] intake, int measuredFrom) throws Exception {
+      long[] sent, long[] intake, int measuredFrom) throws Exception {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     int cut = template.indexOf('"', template.indexOf("\"wamid.") + 1);
@@ -359,12 +368,14 @@ public final class E2eBench {
     long start = System.nanoTime();
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
         .setPort(routerPort).setURI("/webhooks/meta").putHeader("content-type", "application/json");
-    long[] sent = {0};
+    long[] next = {0};
     vertx.setPeriodic(1, id -> {
-      long due = Math.min(total, (System.nanoTime() - start) / period + 1);
-      for (; sent[0] < due; sent[0]++) {
-        int i = (int) sent[0];
+      long now = System.nanoTime();
+      long due = Math.min(total, (now - start) / period + 1);
+      for (; next[0] < due; next[0]++) {
+        int i = (int) next[0];
         intended[i] = start + i * period;
+        sent[i] = now;
         byte[] bytes = (head + "-f" + run + "-" + i + tail).getBytes(StandardCharsets.UTF_8);
         String signature = "sha256=" + HexFormat.of().formatHex(mac.doFinal(bytes));
         client.request(options)
@@ -378,12 +389,79 @@ public final class E2eBench {
               finished.countDown();
             });
       }
-      if (sent[0] >= total) {
+      if (next[0] >= total) {
         vertx.cancelTimer(id);
       }
     });
     finished.await(total / rate + 60L, TimeUnit.SECONDS);
     return accepted.get();
+  }
+
+  /**
+   * FLUSH_PROBE=1: the disk's own flush latency through the fixed-rate stream, beside the router. A thread rewrites
+   * 4 kB of a file in the work directory (the file system Postgres writes to) and fdatasyncs it, every 10 ms; each
+   * took as long as the disk made it wait. The acknowledgement of a durable webhook waits on one such flush, so a
+   * stall here is a stall of every acknowledgement. It adds a flush every 10 ms to the router's hundreds a second.
+   */
+  static final class FlushProbe {
+    private final FileChannel file;
+    private final long[] at = new long[100_000];
+    private final long[] took = new long[100_000];
+    private final Thread thread;
+    private volatile boolean running = true;
+    private int count;
+
+    private FlushProbe(Path path) throws IOException {
+      file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      thread = new Thread(this::run, "flush-probe");
+      thread.setDaemon(true);
+    }
+
+    static FlushProbe start(Path path) throws IOException {
+      FlushProbe probe = new FlushProbe(path);
+      probe.thread.start();
+      return probe;
+    }
+
+    private void run() {
+      ByteBuffer block = ByteBuffer.allocateDirect(4096);
+      try {
+        while (running && count < at.length) {
+          long begin = System.nanoTime();
+          block.clear();
+          file.write(block, 0);
+          file.force(false);
+          at[count] = begin;
+          took[count++] = System.nanoTime() - begin;
+          Thread.sleep(10);
+        }
+      } catch (IOException | InterruptedException e) {
+        log("flush probe stopped: " + e);
+      }
+    }
+
+    /** Stops, writes one line per flush from windowStart on (µs from it, µs it took) and summarises them. */
+    String stop(long windowStart, Path timeline) throws Exception {
+      running = false;
+      thread.join();
+      file.close();
+      List<Long> inWindow = new ArrayList<>();
+      try (var out = timeline == null ? null : Files.newBufferedWriter(timeline)) {
+        for (int i = 0; i < count; i++) {
+          if (at[i] >= windowStart) {
+            inWindow.add(took[i]);
+            if (out != null) {
+              out.write((at[i] - windowStart) / 1000 + " " + took[i] / 1000 + "\n");
+            }
+          }
+        }
+      }
+      long[] sorted = inWindow.stream().mapToLong(Long::longValue).sorted().toArray();
+      long over10 = Arrays.stream(sorted).filter(t -> t > 10_000_000L).count();
+      return String.format("flush probe (4 kB + fdatasync every 10 ms): %d flushes, p50 %.1f ms, p99 %.1f ms,"
+          + " max %.1f ms, %d over 10 ms", sorted.length, pct(sorted, 50), pct(sorted, 99),
+          sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6, over10);
+    }
   }
 
   static Map<String, String> wrk(String run, int seconds, int contacts) throws Exception {
