@@ -12,7 +12,7 @@
 # TIMELINE=/some/prefix writes each fixed-rate phase's measured webhooks to <prefix>-<phase>.txt, one line each:
 # µs from the window's start to its intended send time, intake latency µs, end-to-end latency µs (-1: lost), µs the
 # sender was late (both latencies include it).
-# FLUSH_PROBE=1 measures the disk's own flush beside each fixed-rate stream (4 kB + fdatasync every 10 ms in the work
+# FLUSH_PROBE=1 measures the disk's own flush beside each fixed-rate stream (4 kB + fdatasync, 10 ms apart, in the work
 # directory; with TIMELINE, one line per flush to <prefix>-<phase>-flush.txt).
 # WORK_IN=/some/dir puts the work directory, and so Postgres's data, there (default /tmp). WORK_IN=/dev/shm (tmpfs,
 # where fdatasync costs nothing) is a diagnosis, not a result: it tells the disk's share of a latency from the rest.

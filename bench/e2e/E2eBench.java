@@ -286,11 +286,15 @@ public final class E2eBench {
     fixedFrom = from;
     failingHits.set(0);
     duplicates.set(0);
-    // This JVM's pauses stall the sender and the receiver, and count as the router's latency. The stream's arrays
-    // are humongous objects: allocated inside it, they started a marking cycle whose pauses fell in the window.
-    System.gc();
     String timeline = System.getenv("TIMELINE");
-    FlushProbe probe = System.getenv("FLUSH_PROBE") == null ? null : FlushProbe.start(work.resolve(name + ".probe"));
+    FlushProbe probe = "1".equals(System.getenv("FLUSH_PROBE")) ? new FlushProbe(work.resolve(name + ".probe")) : null;
+    // This JVM's pauses stall the sender and the receiver, and count as the router's latency. The stream's arrays
+    // (and the probe's) are humongous objects: allocated inside it, they started a marking cycle whose pauses fell
+    // in the window.
+    System.gc();
+    if (probe != null) {
+      probe.start();
+    }
     log(name + ": " + LEAD_IN_SECONDS + " s lead-in, then " + seconds + " s measured, at " + rate + "/s in one stream");
     long accepted = openLoop(vertx, client, template, rate, run, intended, sent, intake, from);
     String flushes = probe == null ? "" : "; " + probe.stop(intended[from], timeline == null ? null
@@ -324,7 +328,8 @@ public final class E2eBench {
     Arrays.sort(intakeSorted);
     String memory = router.stop();
     String line = String.format("%s: %d/s for %d s, %,d accepted, %,d received (%d duplicates); end to end p50 %.1f ms, p99 %.1f ms,"
-            + " p99.9 %.1f ms, max %.1f ms; intake p99 %.1f ms; pending deliveries to the healthy endpoint at the end %d%s%s; %s",
+            + " p99.9 %.1f ms, max %.1f ms; intake p99 %.1f ms; pending deliveries to the healthy endpoint at the end"
+            + " %d%s%s; %s",
         withFailing ? "fixed rate beside a subscriber answering 503" : "fixed rate, one subscriber", rate, seconds,
         accepted, received, duplicates.get(), pct(latencies, 50), pct(latencies, 99), pct(latencies, 99.9),
         latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6, pct(intakeSorted, 99), backlog,
@@ -370,12 +375,11 @@ public final class E2eBench {
         .setPort(routerPort).setURI("/webhooks/meta").putHeader("content-type", "application/json");
     long[] next = {0};
     vertx.setPeriodic(1, id -> {
-      long now = System.nanoTime();
-      long due = Math.min(total, (now - start) / period + 1);
+      long due = Math.min(total, (System.nanoTime() - start) / period + 1);
       for (; next[0] < due; next[0]++) {
         int i = (int) next[0];
         intended[i] = start + i * period;
-        sent[i] = now;
+        sent[i] = System.nanoTime();
         byte[] bytes = (head + "-f" + run + "-" + i + tail).getBytes(StandardCharsets.UTF_8);
         String signature = "sha256=" + HexFormat.of().formatHex(mac.doFinal(bytes));
         client.request(options)
@@ -399,8 +403,8 @@ public final class E2eBench {
 
   /**
    * FLUSH_PROBE=1: the disk's own flush latency through the fixed-rate stream, beside the router. A thread rewrites
-   * 4 kB of a file in the work directory (the file system Postgres writes to) and fdatasyncs it, every 10 ms; each
-   * took as long as the disk made it wait. The acknowledgement of a durable webhook waits on one such flush, so a
+   * 4 kB of a file in the work directory (the file system Postgres writes to) and fdatasyncs it, 10 ms after the
+   * previous flush ended; each took as long as the disk made it wait (a flush counts where it started). The acknowledgement of a durable webhook waits on one such flush, so a
    * stall here is a stall of every acknowledgement. It adds a flush every 10 ms to the router's hundreds a second.
    */
   static final class FlushProbe {
@@ -411,16 +415,14 @@ public final class E2eBench {
     private volatile boolean running = true;
     private int count;
 
-    private FlushProbe(Path path) throws IOException {
+    FlushProbe(Path path) throws IOException {
       file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       thread = new Thread(this::run, "flush-probe");
       thread.setDaemon(true);
     }
 
-    static FlushProbe start(Path path) throws IOException {
-      FlushProbe probe = new FlushProbe(path);
-      probe.thread.start();
-      return probe;
+    void start() {
+      thread.start();
     }
 
     private void run() {
@@ -458,7 +460,7 @@ public final class E2eBench {
       }
       long[] sorted = inWindow.stream().mapToLong(Long::longValue).sorted().toArray();
       long over10 = Arrays.stream(sorted).filter(t -> t > 10_000_000L).count();
-      return String.format("flush probe (4 kB + fdatasync every 10 ms): %d flushes, p50 %.1f ms, p99 %.1f ms,"
+      return String.format("flush probe (4 kB + fdatasync, 10 ms apart): %d flushes, p50 %.1f ms, p99 %.1f ms,"
           + " max %.1f ms, %d over 10 ms", sorted.length, pct(sorted, 50), pct(sorted, 99),
           sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6, over10);
     }
