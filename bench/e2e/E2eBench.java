@@ -350,7 +350,8 @@ public final class E2eBench {
       for (int i = from; i < intended.length; i++) {
         long arrival = arrived[i];
         out.write((intended[i] - intended[from]) / 1000 + " " + intake[i] / 1000
-            + " " + (arrival == 0 ? -1 : (arrival - intended[i]) / 1000) + " " + (sent[i] - intended[i]) / 1000 + "\n");
+            + " " + (arrival == 0 ? -1 : (arrival - intended[i]) / 1000) + " " + (sent[i] - intended[i]) / 1000
+            + "\n");
       }
     }
   }
@@ -404,8 +405,9 @@ public final class E2eBench {
   /**
    * FLUSH_PROBE=1: the disk's own flush latency through the fixed-rate stream, beside the router. A thread rewrites
    * 4 kB of a file in the work directory (the file system Postgres writes to) and fdatasyncs it, 10 ms after the
-   * previous flush ended; each took as long as the disk made it wait (a flush counts where it started). The acknowledgement of a durable webhook waits on one such flush, so a
-   * stall here is a stall of every acknowledgement. It adds a flush every 10 ms to the router's hundreds a second.
+   * previous flush ended; each took as long as the disk made it wait (a flush counts where it started). The
+   * acknowledgement of a durable webhook waits on one such flush, so a stall here is a stall of every
+   * acknowledgement. It adds a flush every 10 ms or so to the router's hundreds a second.
    */
   static final class FlushProbe {
     private final FileChannel file;
