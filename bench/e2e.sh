@@ -7,11 +7,13 @@
 # Environment: WARMUP=60 MEASURE=10 (seconds per wrk run: the bare client, sat-1, sat-4), ORDERED_WARMUP=20 (the
 # ordered pair), FIXED_WARMUP=20 RATE=3300 FIXED_SECONDS=30 (the fixed-rate phases: a warm-up, a drain, then one
 # stream of a 5 s lead-in and the measured seconds),
-# PHASES=sat-1,sat-4,ordered,fixed,fixed-503 (a subset runs only those, beside the bare client), ports (127.0.0.1
-# only): ROUTER_PORT=18290 RECEIVER_PORT=18291 (and RECEIVER_PORT+1, ROUTER_PORT+10 for Postgres).
+# PHASES=sat-1,sat-4,ordered,floor,fixed,fixed-503 (a subset runs only those, beside the bare client; floor is the
+# bare-durable server at the fixed rate, whose intake p99 the fixed phases are compared with), ports (127.0.0.1
+# only): ROUTER_PORT=18290 RECEIVER_PORT=18291 (and RECEIVER_PORT+1, ROUTER_PORT+5 for the floor, ROUTER_PORT+10 for
+# Postgres).
 # TIMELINE=/some/prefix writes each fixed-rate phase's measured webhooks to <prefix>-<phase>.txt, one line each:
 # µs from the window's start to its intended send time, intake latency µs, end-to-end latency µs (-1: lost), µs the
-# sender was late (both latencies include it).
+# sender was late (both latencies include it); the floor's file has no callbacks (-1 throughout).
 # FLUSH_PROBE=1 measures the disk's own flush beside each fixed-rate stream (4 kB + fdatasync, 10 ms apart, in the work
 # directory; with TIMELINE, one line per flush to <prefix>-<phase>-flush.txt).
 # WORK_IN=/some/dir puts the work directory, and so Postgres's data, there (default /tmp). WORK_IN=/dev/shm (tmpfs,
@@ -33,7 +35,7 @@ cleanup() {
   if [ "${KEEP:-0}" = 1 ]; then echo "work dir kept: $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
-for p in "$ROUTER_PORT" "$RECEIVER_PORT" "$((RECEIVER_PORT + 1))" "$((ROUTER_PORT + 10))"; do
+for p in "$ROUTER_PORT" "$RECEIVER_PORT" "$((RECEIVER_PORT + 1))" "$((ROUTER_PORT + 5))" "$((ROUTER_PORT + 10))"; do
   ! ss -ltnH "sport = :$p" | grep -q . || { echo "port $p is in use" >&2; exit 1; }
 done
 command -v wrk >/dev/null || { echo "installing wrk" >&2; apt-get install -y -q wrk >/dev/null; }

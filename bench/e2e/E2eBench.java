@@ -45,6 +45,8 @@ import javax.crypto.spec.SecretKeySpec;
  *               warms up, then a measured wrk run; events/s from its first post to the last callback;
  *   ordered     sat-1 twice over 200 contacts: an unordered subscription, then one with ordering: contact;
  *               ordered ÷ unordered deliveries/s (issue 17: at least 0.5);
+ *   floor       bench/bare/BareDurableServer (a durable acknowledgement and nothing else) fed the fixed phases'
+ *               stream: the intake p99's floor at that rate, on the same machine and Postgres settings;
  *   fixed       one subscription, a fixed rate: a warm-up, a drain, then one stream of a lead-in and the measured
  *               window; latency per webhook from its intended send time to its callback (no coordinated
  *               omission), intake p99;
@@ -61,6 +63,8 @@ public final class E2eBench {
   static Path root;
   static Path work;
   static int routerPort;
+  /** The bare-durable floor's port, for the floor phase: ROUTER_PORT + 5. */
+  static int floorPort;
   static int receiverPort;
   static int failingPort;
   static int warmup = 60;
@@ -94,6 +98,7 @@ public final class E2eBench {
     routerPort = Integer.parseInt(args[2]);
     receiverPort = Integer.parseInt(args[3]);
     failingPort = receiverPort + 1;
+    floorPort = routerPort + 5;
     warmup = Integer.parseInt(System.getenv().getOrDefault("WARMUP", "60"));
     fixedWarmup = Integer.parseInt(System.getenv().getOrDefault("FIXED_WARMUP", "20"));
     orderedWarmup = Integer.parseInt(System.getenv().getOrDefault("ORDERED_WARMUP", "20"));
@@ -102,7 +107,7 @@ public final class E2eBench {
     int fixedSeconds = Integer.parseInt(System.getenv().getOrDefault("FIXED_SECONDS", "30"));
 
     // A second run on the same ports would talk to the first one's router and wait for it forever.
-    for (int port : new int[] {routerPort, routerPort + 10, receiverPort, failingPort}) {
+    for (int port : new int[] {routerPort, routerPort + 10, receiverPort, failingPort, floorPort}) {
       try (ServerSocket probe = new ServerSocket()) {
         probe.setReuseAddress(true); // as the servers will: a closed connection's TIME_WAIT does not count
         probe.bind(new InetSocketAddress("127.0.0.1", port));
@@ -117,7 +122,7 @@ public final class E2eBench {
 
     double bare = bare(vertx);
     System.out.printf("bare Vert.x client, concurrency 10: %,.0f requests/s%n", bare);
-    List<String> phases = List.of(System.getenv().getOrDefault("PHASES", "sat-1,sat-4,ordered,fixed,fixed-503").split(","));
+    List<String> phases = List.of(System.getenv().getOrDefault("PHASES", "sat-1,sat-4,ordered,floor,fixed,fixed-503").split(","));
     List<String> report = new ArrayList<>();
     report.add(String.format("| bare Vert.x client (concurrency 10) | %,.0f req/s | 1.00x |", bare));
     if (phases.contains("sat-1")) {
@@ -134,13 +139,17 @@ public final class E2eBench {
       report.add(String.format("| ordered ÷ unordered, %d contacts | %,.0f ÷ %,.0f deliveries/s | **%.2fx** |",
           ORDERED_CONTACTS, ordered.perSecond(), unordered.perSecond(), ordered.perSecond() / unordered.perSecond()));
     }
-    String fixed = phases.contains("fixed") ? fixed(vertx, rate, fixedSeconds, false) : "";
-    String failing = phases.contains("fixed-503") ? fixed(vertx, rate, fixedSeconds, true) : "";
+    Floor floor = phases.contains("floor") ? floor(vertx, rate, fixedSeconds) : null;
+    String fixed = phases.contains("fixed") ? fixed(vertx, rate, fixedSeconds, false, floor) : "";
+    String failing = phases.contains("fixed-503") ? fixed(vertx, rate, fixedSeconds, true, floor) : "";
     System.out.println();
     System.out.println("| phase | result | ratio to bare |");
     System.out.println("|---|---|---|");
     report.forEach(System.out::println);
     System.out.println();
+    if (floor != null) {
+      System.out.println(floor.line());
+    }
     System.out.println(fixed);
     System.out.println(failing);
     vertx.close().await();
@@ -257,6 +266,71 @@ public final class E2eBench {
     return new Saturation(line, delivered);
   }
 
+  /** The floor phase's result: its line, and its intake p99 for the fixed phases' ratio. */
+  record Floor(String line, double intakeP99) {}
+
+  /**
+   * The intake's floor at the fixed rate: bench/bare/BareDurableServer (each body group-committed into Postgres
+   * before its 200, nothing else, as in bench/ingress.sh) fed the same stream as the fixed phases, warm-up, lead-in
+   * and window alike. Its Postgres is that of a Switchboard started with no subscription, idle beside it, so the
+   * server settings and the disk are the router's. The fixed phases' intake p99 is printed as a multiple of this one.
+   */
+  static Floor floor(Vertx vertx, int rate, int seconds) throws Exception {
+    Router router = Router.start("floor", 0, false, false);
+    Process server = new ProcessBuilder("java", "-Xmx512m", "-cp", root.resolve("target/switchboard.jar").toString(),
+        root.resolve("bench/bare/BareDurableServer.java").toString(), Integer.toString(floorPort),
+        Integer.toString(router.pgPort()))
+        .redirectOutput(work.resolve("floor-server.log").toFile()).redirectErrorStream(true).start();
+    try {
+      awaitListening(server, floorPort);
+      HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+          new PoolOptions().setHttp1MaxSize(32));
+      String template = Files.readString(root.resolve("bench/payload.json"));
+      log("floor: bare-durable server, warm-up " + fixedWarmup + " s at " + rate + "/s");
+      openLoop(vertx, client, floorPort, template, rate, "3" + System.nanoTime() % 100000,
+          new long[rate * fixedWarmup], new long[rate * fixedWarmup], new long[rate * fixedWarmup], 0);
+      int from = rate * LEAD_IN_SECONDS;
+      int total = from + rate * seconds;
+      long[] intended = new long[total];
+      long[] sent = new long[total];
+      long[] intake = new long[total];
+      System.gc();
+      log("floor: " + LEAD_IN_SECONDS + " s lead-in, then " + seconds + " s measured, at " + rate + "/s in one stream");
+      long accepted = openLoop(vertx, client, floorPort, template, rate, "4" + System.nanoTime() % 100000, intended,
+          sent, intake, from);
+      client.close();
+      String timeline = System.getenv("TIMELINE");
+      if (timeline != null) {
+        writeTimeline(Path.of(timeline + "-floor.txt"), intended, sent, intake, new long[total], from);
+      }
+      long[] sorted = Arrays.copyOfRange(intake, from, total);
+      Arrays.sort(sorted);
+      String line = String.format("bare-durable floor: %d/s for %d s, %,d of %,d acknowledged; intake p50 %.1f ms,"
+          + " p99 %.1f ms, p99.9 %.1f ms", rate, seconds, accepted, total - from, pct(sorted, 50), pct(sorted, 99),
+          pct(sorted, 99.9));
+      log(line);
+      return new Floor(line, pct(sorted, 99));
+    } finally {
+      server.destroy();
+      server.waitFor(30, TimeUnit.SECONDS);
+      router.stop();
+    }
+  }
+
+  static void awaitListening(Process server, int port) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException notYet) {
+        if (System.nanoTime() > deadline || !server.isAlive()) {
+          throw new IllegalStateException("the bare-durable server did not start; see " + work.resolve("floor-server.log"));
+        }
+        Thread.sleep(250);
+      }
+    }
+  }
+
   /**
    * Open loop at a fixed rate: webhook i is due at start + i/rate; its callback's latency counts from then. A warm-up
    * at the rate (the compiler's), a drain, then one stream whose first {@value #LEAD_IN_SECONDS} s are not measured:
@@ -264,7 +338,7 @@ public final class E2eBench {
    * the full rate showed as a queue at the window's start). The warm-up is not part of that stream: a router still
    * compiling falls behind at this rate and does not catch up within the window (BENCHMARKS.md, session 7).
    */
-  static String fixed(Vertx vertx, int rate, int seconds, boolean withFailing) throws Exception {
+  static String fixed(Vertx vertx, int rate, int seconds, boolean withFailing, Floor floor) throws Exception {
     String name = withFailing ? "fixed-503" : "fixed";
     Router router = Router.start(name, 1, withFailing, false);
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
@@ -272,8 +346,8 @@ public final class E2eBench {
     String template = Files.readString(root.resolve("bench/payload.json"));
     arrivals.clear(); // the saturation phases' message ids: nothing reads them any more
     log(name + ": warm-up " + fixedWarmup + " s at " + rate + "/s");
-    openLoop(vertx, client, template, rate, "1" + System.nanoTime() % 100000, new long[rate * fixedWarmup],
-        new long[rate * fixedWarmup], new long[rate * fixedWarmup], 0);
+    openLoop(vertx, client, routerPort, template, rate, "1" + System.nanoTime() % 100000,
+        new long[rate * fixedWarmup], new long[rate * fixedWarmup], new long[rate * fixedWarmup], 0);
     router.awaitDrained();
     String run = "2" + System.nanoTime() % 100000;
     int from = rate * LEAD_IN_SECONDS;
@@ -296,7 +370,7 @@ public final class E2eBench {
       probe.start();
     }
     log(name + ": " + LEAD_IN_SECONDS + " s lead-in, then " + seconds + " s measured, at " + rate + "/s in one stream");
-    long accepted = openLoop(vertx, client, template, rate, run, intended, sent, intake, from);
+    long accepted = openLoop(vertx, client, routerPort, template, rate, run, intended, sent, intake, from);
     String flushes = probe == null ? "" : "; " + probe.stop(intended[from], timeline == null ? null
         : Path.of(timeline + "-" + name + "-flush.txt"));
     long failingHitsInStream = failingHits.get();
@@ -328,11 +402,13 @@ public final class E2eBench {
     Arrays.sort(intakeSorted);
     String memory = router.stop();
     String line = String.format("%s: %d/s for %d s, %,d accepted, %,d received (%d duplicates); end to end p50 %.1f ms, p99 %.1f ms,"
-            + " p99.9 %.1f ms, max %.1f ms; intake p99 %.1f ms; pending deliveries to the healthy endpoint at the end"
+            + " p99.9 %.1f ms, max %.1f ms; intake p99 %.1f ms%s; pending deliveries to the healthy endpoint at the end"
             + " %d%s%s; %s",
         withFailing ? "fixed rate beside a subscriber answering 503" : "fixed rate, one subscriber", rate, seconds,
         accepted, received, duplicates.get(), pct(latencies, 50), pct(latencies, 99), pct(latencies, 99.9),
-        latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6, pct(intakeSorted, 99), backlog,
+        latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6, pct(intakeSorted, 99),
+        floor == null ? "" : String.format(" (%.1fx the bare-durable floor's %.1f ms)", pct(intakeSorted, 99)
+            / floor.intakeP99(), floor.intakeP99()), backlog,
         withFailing ? "; the failing endpoint was hit " + failingHitsInStream + " times while the stream was sent (lead-in"
             + " and retries of the warm-up's deliveries included)" : "", flushes, memory);
     log(line);
@@ -360,8 +436,8 @@ public final class E2eBench {
    * Sends intended.length webhooks; intended, sent (when this JVM got round to it) and intake are filled in, one
    * slot per webhook. Returns how many from measuredFrom on the router acknowledged with 200.
    */
-  static long openLoop(Vertx vertx, HttpClient client, String template, int rate, String run, long[] intended,
-      long[] sent, long[] intake, int measuredFrom) throws Exception {
+  static long openLoop(Vertx vertx, HttpClient client, int port, String template, int rate, String run,
+      long[] intended, long[] sent, long[] intake, int measuredFrom) throws Exception {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     int cut = template.indexOf('"', template.indexOf("\"wamid.") + 1);
@@ -373,7 +449,7 @@ public final class E2eBench {
     long period = 1_000_000_000L / rate;
     long start = System.nanoTime();
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
-        .setPort(routerPort).setURI("/webhooks/meta").putHeader("content-type", "application/json");
+        .setPort(port).setURI("/webhooks/meta").putHeader("content-type", "application/json");
     long[] next = {0};
     vertx.setPeriodic(1, id -> {
       long due = Math.min(total, (System.nanoTime() - start) / period + 1);
@@ -522,11 +598,11 @@ public final class E2eBench {
           http: { port: %d, host: 127.0.0.1 }
           ingress: { ack: durable }
           sources: [ { name: meta, kind: meta, appSecret: %s } ]
-          subscriptions:
-          %s
+          subscriptions:%s
           delivery: { allowHttp: true, allowPrivateNetworks: true }
           storage: { embedded: { dataDir: "%s", port: %d } }
-          """.formatted(routerPort, SECRET, subs, work.resolve("pg-" + name), pgPort));
+          """.formatted(routerPort, SECRET, subs.isEmpty() ? " []" : "\n" + subs, work.resolve("pg-" + name),
+          pgPort));
       List<String> command = new ArrayList<>(List.of("java", "-Xmx512m"));
       // ROUTER_JVM_OPTS: extra JVM flags for the router (a profiler agent, say); split on spaces.
       String extra = System.getenv().getOrDefault("ROUTER_JVM_OPTS", "").strip();
