@@ -2,7 +2,7 @@
 # End-to-end benchmark (issue 13): webhooks in, callbacks out, against a bare Vert.x client posting to the same
 # receiver, in one run. See bench/e2e/E2eBench.java for the phases.
 #
-#   bench/e2e.sh            (~11 min)
+#   bench/e2e.sh            (~12 min)
 #
 # Environment: WARMUP=60 MEASURE=10 (seconds per wrk run: the bare client, sat-1, sat-4), ORDERED_WARMUP=20 (the
 # ordered pair), FIXED_WARMUP=20 RATE=3300 FIXED_SECONDS=30 (the fixed-rate phases: a warm-up, a drain, then one
@@ -14,6 +14,7 @@
 # TIMELINE=/some/prefix writes each fixed-rate phase's measured webhooks to <prefix>-<phase>.txt, one line each:
 # µs from the window's start to its intended send time, intake latency µs, end-to-end latency µs (-1: lost), µs the
 # sender was late (both latencies include it); the floor's file has no callbacks (-1 throughout).
+# ROUTER_JVM_OPTS: extra JVM flags for the router only (not for the floor's server).
 # FLUSH_PROBE=1 measures the disk's own flush beside each fixed-rate stream (4 kB + fdatasync, 10 ms apart, in the work
 # directory; with TIMELINE, one line per flush to <prefix>-<phase>-flush.txt).
 # WORK_IN=/some/dir puts the work directory, and so Postgres's data, there (default /tmp). WORK_IN=/dev/shm (tmpfs,
@@ -28,6 +29,7 @@ ROUTER_PORT=${ROUTER_PORT:-18290} RECEIVER_PORT=${RECEIVER_PORT:-18291}
 WORK=$(mktemp -d "${WORK_IN:-/tmp}/switchboard-e2e.XXXXXX")
 cleanup() {
   pkill -f "switchboard.jar --config $WORK" 2>/dev/null || true
+  pkill -f "BareDurableServer.java $((ROUTER_PORT + 5)) " 2>/dev/null || true
   sleep 1
   for pidfile in "$WORK"/pg-*/postmaster.pid; do
     [ -f "$pidfile" ] && kill -INT "$(head -1 "$pidfile")" 2>/dev/null || true

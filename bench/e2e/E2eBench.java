@@ -56,6 +56,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class E2eBench {
 
   static final String SECRET = "bench-app-secret";
+  static final String DEFAULT_PHASES = "sat-1,sat-4,ordered,floor,fixed,fixed-503";
   static final String SIGNING = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
   static final Pattern WAMID = Pattern.compile("\"(wamid\\.[^\"]*)\"");
   static final Pattern FIXED = Pattern.compile("-f(\\d+)-(\\d+)\"");
@@ -92,7 +93,17 @@ public final class E2eBench {
   /** The first measured slot of the fixed-rate stream: the lead-in's duplicates are not counted either. */
   static volatile int fixedFrom;
 
-  public static void main(String[] args) throws Exception {
+  /** Vert.x's threads keep the JVM up: a phase that throws must still end the run, and bench/e2e.sh with it. */
+  public static void main(String[] args) {
+    try {
+      run(args);
+    } catch (Throwable e) {
+      e.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  static void run(String[] args) throws Exception {
     root = Path.of(args[0]);
     work = Path.of(args[1]);
     routerPort = Integer.parseInt(args[2]);
@@ -122,7 +133,7 @@ public final class E2eBench {
 
     double bare = bare(vertx);
     System.out.printf("bare Vert.x client, concurrency 10: %,.0f requests/s%n", bare);
-    List<String> phases = List.of(System.getenv().getOrDefault("PHASES", "sat-1,sat-4,ordered,floor,fixed,fixed-503").split(","));
+    List<String> phases = List.of(System.getenv().getOrDefault("PHASES", DEFAULT_PHASES).split(","));
     List<String> report = new ArrayList<>();
     report.add(String.format("| bare Vert.x client (concurrency 10) | %,.0f req/s | 1.00x |", bare));
     if (phases.contains("sat-1")) {
@@ -190,7 +201,7 @@ public final class E2eBench {
     server.listen(port, "127.0.0.1").await(10, TimeUnit.SECONDS);
   }
 
-  /** The floor: a bare WebClient at concurrency 10 against the same receiver, warmed up in this JVM first. */
+  /** The fan-out's floor: a bare WebClient at concurrency 10 against the same receiver, warmed up here first. */
   static double bare(Vertx vertx) throws Exception {
     WebClient client = WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions(),
         new PoolOptions().setHttp1MaxSize(10));
@@ -271,48 +282,63 @@ public final class E2eBench {
 
   /**
    * The intake's floor at the fixed rate: bench/bare/BareDurableServer (each body group-committed into Postgres
-   * before its 200, nothing else, as in bench/ingress.sh) fed the same stream as the fixed phases, warm-up, lead-in
-   * and window alike. Its Postgres is that of a Switchboard started with no subscription, idle beside it, so the
-   * server settings and the disk are the router's. The fixed phases' intake p99 is printed as a multiple of this one.
+   * before its 200, nothing else, as in bench/ingress.sh) fed the same stream as the fixed phases: warm-up, a pause
+   * in place of their drain, lead-in, window, and the flush probe when asked for. Its Postgres is that of a
+   * Switchboard started with no subscription, idle beside it, so the server settings and the disk are the router's.
+   * The fixed phases' intake p99 is printed as a multiple of this one.
    */
   static Floor floor(Vertx vertx, int rate, int seconds) throws Exception {
     Router router = Router.start("floor", 0, false, false);
-    Process server = new ProcessBuilder("java", "-Xmx512m", "-cp", root.resolve("target/switchboard.jar").toString(),
-        root.resolve("bench/bare/BareDurableServer.java").toString(), Integer.toString(floorPort),
-        Integer.toString(router.pgPort()))
-        .redirectOutput(work.resolve("floor-server.log").toFile()).redirectErrorStream(true).start();
+    Process server = null;
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(32));
     try {
+      server = new ProcessBuilder("java", "-Xmx512m", "-cp", root.resolve("target/switchboard.jar").toString(),
+          root.resolve("bench/bare/BareDurableServer.java").toString(), Integer.toString(floorPort),
+          Integer.toString(router.pgPort()))
+          .redirectOutput(work.resolve("floor-server.log").toFile()).redirectErrorStream(true).start();
       awaitListening(server, floorPort);
-      HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
-          new PoolOptions().setHttp1MaxSize(32));
       String template = Files.readString(root.resolve("bench/payload.json"));
+      arrivals.clear(); // the saturation phases' message ids, as in fixed
       log("floor: bare-durable server, warm-up " + fixedWarmup + " s at " + rate + "/s");
       openLoop(vertx, client, floorPort, template, rate, "3" + System.nanoTime() % 100000,
           new long[rate * fixedWarmup], new long[rate * fixedWarmup], new long[rate * fixedWarmup], 0);
+      Thread.sleep(500); // the fixed phases' pause after their drain; the floor has no backlog to drain
       int from = rate * LEAD_IN_SECONDS;
       int total = from + rate * seconds;
       long[] intended = new long[total];
       long[] sent = new long[total];
       long[] intake = new long[total];
+      String timeline = System.getenv("TIMELINE");
+      FlushProbe probe = "1".equals(System.getenv("FLUSH_PROBE")) ? new FlushProbe(work.resolve("floor.probe")) : null;
       System.gc();
-      log("floor: " + LEAD_IN_SECONDS + " s lead-in, then " + seconds + " s measured, at " + rate + "/s in one stream");
+      if (probe != null) {
+        probe.start();
+      }
+      log("floor: " + LEAD_IN_SECONDS + " s lead-in, then " + seconds + " s measured, at " + rate
+          + "/s in one stream");
       long accepted = openLoop(vertx, client, floorPort, template, rate, "4" + System.nanoTime() % 100000, intended,
           sent, intake, from);
-      client.close();
-      String timeline = System.getenv("TIMELINE");
+      String flushes = probe == null ? "" : "; " + probe.stop(intended[from], timeline == null ? null
+          : Path.of(timeline + "-floor-flush.txt"));
       if (timeline != null) {
         writeTimeline(Path.of(timeline + "-floor.txt"), intended, sent, intake, new long[total], from);
       }
       long[] sorted = Arrays.copyOfRange(intake, from, total);
       Arrays.sort(sorted);
       String line = String.format("bare-durable floor: %d/s for %d s, %,d of %,d acknowledged; intake p50 %.1f ms,"
-          + " p99 %.1f ms, p99.9 %.1f ms", rate, seconds, accepted, total - from, pct(sorted, 50), pct(sorted, 99),
-          pct(sorted, 99.9));
+          + " p99 %.1f ms, p99.9 %.1f ms%s", rate, seconds, accepted, total - from, pct(sorted, 50), pct(sorted, 99),
+          pct(sorted, 99.9), flushes);
       log(line);
       return new Floor(line, pct(sorted, 99));
     } finally {
-      server.destroy();
-      server.waitFor(30, TimeUnit.SECONDS);
+      client.close();
+      if (server != null) {
+        server.destroy();
+        if (!server.waitFor(30, TimeUnit.SECONDS)) {
+          server.destroyForcibly().waitFor();
+        }
+      }
       router.stop();
     }
   }
@@ -324,7 +350,8 @@ public final class E2eBench {
         return;
       } catch (IOException notYet) {
         if (System.nanoTime() > deadline || !server.isAlive()) {
-          throw new IllegalStateException("the bare-durable server did not start; see " + work.resolve("floor-server.log"));
+          throw new IllegalStateException("the bare-durable server did not start; see "
+              + work.resolve("floor-server.log"));
         }
         Thread.sleep(250);
       }
@@ -402,8 +429,8 @@ public final class E2eBench {
     Arrays.sort(intakeSorted);
     String memory = router.stop();
     String line = String.format("%s: %d/s for %d s, %,d accepted, %,d received (%d duplicates); end to end p50 %.1f ms, p99 %.1f ms,"
-            + " p99.9 %.1f ms, max %.1f ms; intake p99 %.1f ms%s; pending deliveries to the healthy endpoint at the end"
-            + " %d%s%s; %s",
+            + " p99.9 %.1f ms, max %.1f ms; intake p99 %.1f ms%s; pending deliveries to the healthy endpoint at the"
+            + " end %d%s%s; %s",
         withFailing ? "fixed rate beside a subscriber answering 503" : "fixed rate, one subscriber", rate, seconds,
         accepted, received, duplicates.get(), pct(latencies, 50), pct(latencies, 99), pct(latencies, 99.9),
         latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6, pct(intakeSorted, 99),
