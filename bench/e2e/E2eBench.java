@@ -662,11 +662,19 @@ public final class E2eBench {
       return new Router(name, process, jstat, jstatOut, pgPort);
     }
 
-    /** Waits until Postgres holds no pending delivery to a healthy endpoint (the warm-up's tail is not measured). */
+    /**
+     * Waits, up to five minutes, until Postgres holds no pending delivery to a healthy endpoint (the warm-up's tail is
+     * not measured); says so if it gives up.
+     */
     void awaitDrained() throws Exception {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (pending() > 0 && System.nanoTime() < deadline) {
+      // Ordered delivery falls far behind a saturated warm-up on a slow machine (BENCHMARKS.md, session 10).
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+      long left;
+      while ((left = pending()) > 0 && System.nanoTime() < deadline) {
         Thread.sleep(200);
+      }
+      if (left > 0) {
+        log(name + ": the warm-up's backlog did not drain (" + left + " pending): the measured run starts on it");
       }
       Thread.sleep(500);
     }
