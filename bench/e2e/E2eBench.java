@@ -301,34 +301,15 @@ public final class E2eBench {
       String template = Files.readString(root.resolve("bench/payload.json"));
       arrivals.clear(); // the saturation phases' message ids, as in fixed
       log("floor: bare-durable server, warm-up " + fixedWarmup + " s at " + rate + "/s");
-      openLoop(vertx, client, floorPort, template, rate, "3" + System.nanoTime() % 100000,
-          new long[rate * fixedWarmup], new long[rate * fixedWarmup], new long[rate * fixedWarmup], 0);
+      warmUp(vertx, client, floorPort, template, rate, "3" + System.nanoTime() % 100000);
       Thread.sleep(500); // the fixed phases' pause after their drain; the floor has no backlog to drain
-      int from = rate * LEAD_IN_SECONDS;
-      int total = from + rate * seconds;
-      long[] intended = new long[total];
-      long[] sent = new long[total];
-      long[] intake = new long[total];
-      String timeline = System.getenv("TIMELINE");
-      FlushProbe probe = "1".equals(System.getenv("FLUSH_PROBE")) ? new FlushProbe(work.resolve("floor.probe")) : null;
-      System.gc();
-      if (probe != null) {
-        probe.start();
-      }
-      log("floor: " + LEAD_IN_SECONDS + " s lead-in, then " + seconds + " s measured, at " + rate
-          + "/s in one stream");
-      long accepted = openLoop(vertx, client, floorPort, template, rate, "4" + System.nanoTime() % 100000, intended,
-          sent, intake, from);
-      String flushes = probe == null ? "" : "; " + probe.stop(intended[from], timeline == null ? null
-          : Path.of(timeline + "-floor-flush.txt"));
-      if (timeline != null) {
-        writeTimeline(Path.of(timeline + "-floor.txt"), intended, sent, intake, new long[total], from);
-      }
-      long[] sorted = Arrays.copyOfRange(intake, from, total);
-      Arrays.sort(sorted);
+      Stream stream = stream(vertx, client, floorPort, "floor", template, rate, seconds,
+          "4" + System.nanoTime() % 100000);
+      stream.writeTimeline("floor", new long[stream.intended().length]);
+      long[] sorted = stream.intakeSorted();
       String line = String.format("bare-durable floor: %d/s for %d s, %,d of %,d acknowledged; intake p50 %.1f ms,"
-          + " p99 %.1f ms, p99.9 %.1f ms%s", rate, seconds, accepted, total - from, pct(sorted, 50), pct(sorted, 99),
-          pct(sorted, 99.9), flushes);
+          + " p99 %.1f ms, p99.9 %.1f ms%s", rate, seconds, stream.accepted(), sorted.length, pct(sorted, 50),
+          pct(sorted, 99), pct(sorted, 99.9), stream.flushes());
       log(line);
       return new Floor(line, pct(sorted, 99));
     } finally {
@@ -373,33 +354,19 @@ public final class E2eBench {
     String template = Files.readString(root.resolve("bench/payload.json"));
     arrivals.clear(); // the saturation phases' message ids: nothing reads them any more
     log(name + ": warm-up " + fixedWarmup + " s at " + rate + "/s");
-    openLoop(vertx, client, routerPort, template, rate, "1" + System.nanoTime() % 100000,
-        new long[rate * fixedWarmup], new long[rate * fixedWarmup], new long[rate * fixedWarmup], 0);
+    warmUp(vertx, client, routerPort, template, rate, "1" + System.nanoTime() % 100000);
     router.awaitDrained();
     String run = "2" + System.nanoTime() % 100000;
     int from = rate * LEAD_IN_SECONDS;
     int total = from + rate * seconds;
-    long[] intended = new long[total];
-    long[] sent = new long[total];
-    long[] intake = new long[total];
-    fixedArrivals = new long[total];
+    fixedArrivals = new long[total]; // before the stream's collection, as its own arrays
     fixedRun = run;
     fixedFrom = from;
     failingHits.set(0);
     duplicates.set(0);
-    String timeline = System.getenv("TIMELINE");
-    FlushProbe probe = "1".equals(System.getenv("FLUSH_PROBE")) ? new FlushProbe(work.resolve(name + ".probe")) : null;
-    // This JVM's pauses stall the sender and the receiver, and count as the router's latency. The stream's arrays
-    // (and the probe's) are humongous objects: allocated inside it, they started a marking cycle whose pauses fell
-    // in the window.
-    System.gc();
-    if (probe != null) {
-      probe.start();
-    }
-    log(name + ": " + LEAD_IN_SECONDS + " s lead-in, then " + seconds + " s measured, at " + rate + "/s in one stream");
-    long accepted = openLoop(vertx, client, routerPort, template, rate, run, intended, sent, intake, from);
-    String flushes = probe == null ? "" : "; " + probe.stop(intended[from], timeline == null ? null
-        : Path.of(timeline + "-" + name + "-flush.txt"));
+    Stream stream = stream(vertx, client, routerPort, name, template, rate, seconds, run);
+    long[] intended = stream.intended();
+    long accepted = stream.accepted();
     long failingHitsInStream = failingHits.get();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     long received;
@@ -422,11 +389,8 @@ public final class E2eBench {
       }
     }
     Arrays.sort(latencies);
-    if (timeline != null) {
-      writeTimeline(Path.of(timeline + "-" + name + ".txt"), intended, sent, intake, arrived, from);
-    }
-    long[] intakeSorted = Arrays.copyOfRange(intake, from, total);
-    Arrays.sort(intakeSorted);
+    stream.writeTimeline(name, arrived);
+    long[] intakeSorted = stream.intakeSorted();
     String memory = router.stop();
     String line = String.format("%s: %d/s for %d s, %,d accepted, %,d received (%d duplicates); end to end p50 %.1f ms, p99 %.1f ms,"
             + " p99.9 %.1f ms, max %.1f ms; intake p99 %.1f ms%s; pending deliveries to the healthy endpoint at the"
@@ -437,24 +401,76 @@ public final class E2eBench {
         floor == null ? "" : String.format(" (%.1fx the bare-durable floor's %.1f ms)", pct(intakeSorted, 99)
             / floor.intakeP99(), floor.intakeP99()), backlog,
         withFailing ? "; the failing endpoint was hit " + failingHitsInStream + " times while the stream was sent (lead-in"
-            + " and retries of the warm-up's deliveries included)" : "", flushes, memory);
+            + " and retries of the warm-up's deliveries included)" : "", stream.flushes(), memory);
     log(line);
     return line;
   }
 
+  /** A warm-up at the rate, nothing of it measured: the compiler's, and the server's caches'. */
+  static void warmUp(Vertx vertx, HttpClient client, int port, String template, int rate, String run)
+      throws Exception {
+    int count = rate * fixedWarmup;
+    openLoop(vertx, client, port, template, rate, run, new long[count], new long[count], new long[count], 0);
+  }
+
   /**
-   * One line per measured webhook: microseconds from the window's start to its intended send time, its intake
-   * latency, its end-to-end latency (-1: never received) and how late this JVM sent it (both latencies include
-   * that). Stalls show up as runs of slow lines.
+   * One fixed-rate stream of a lead-in and the measured seconds to the server on port, with the flush probe beside
+   * it when FLUSH_PROBE=1. Whatever the receiver fills in for it must be allocated before: this JVM's pauses stall
+   * the sender and the receiver, and count as the server's latency. The stream's arrays (and the probe's) are
+   * humongous objects: allocated inside it, they started a marking cycle whose pauses fell in the window.
    */
-  static void writeTimeline(Path file, long[] intended, long[] sent, long[] intake, long[] arrived, int from)
-      throws IOException {
-    try (var out = Files.newBufferedWriter(file)) {
-      for (int i = from; i < intended.length; i++) {
-        long arrival = arrived[i];
-        out.write((intended[i] - intended[from]) / 1000 + " " + intake[i] / 1000
-            + " " + (arrival == 0 ? -1 : (arrival - intended[i]) / 1000) + " " + (sent[i] - intended[i]) / 1000
-            + "\n");
+  static Stream stream(Vertx vertx, HttpClient client, int port, String name, String template, int rate, int seconds,
+      String run) throws Exception {
+    int from = rate * LEAD_IN_SECONDS;
+    int total = from + rate * seconds;
+    long[] intended = new long[total];
+    long[] sent = new long[total];
+    long[] intake = new long[total];
+    FlushProbe probe = "1".equals(System.getenv("FLUSH_PROBE")) ? new FlushProbe(work.resolve(name + ".probe")) : null;
+    System.gc();
+    if (probe != null) {
+      probe.start();
+    }
+    log(name + ": " + LEAD_IN_SECONDS + " s lead-in, then " + seconds + " s measured, at " + rate + "/s in one stream");
+    long accepted = openLoop(vertx, client, port, template, rate, run, intended, sent, intake, from);
+    String timeline = System.getenv("TIMELINE");
+    String flushes = probe == null ? "" : "; " + probe.stop(intended[from], timeline == null ? null
+        : Path.of(timeline + "-" + name + "-flush.txt"));
+    return new Stream(from, intended, sent, intake, accepted, flushes);
+  }
+
+  /**
+   * A stream as sent, one slot per webhook: when it was due, when this JVM sent it, its intake latency. Slots from
+   * {@code from} on are measured; {@code accepted} of those were acknowledged with 200; {@code flushes} is the flush
+   * probe's summary, or empty.
+   */
+  record Stream(int from, long[] intended, long[] sent, long[] intake, long accepted, String flushes) {
+
+    /** The measured webhooks' intake latencies, sorted. */
+    long[] intakeSorted() {
+      long[] sorted = Arrays.copyOfRange(intake, from, intake.length);
+      Arrays.sort(sorted);
+      return sorted;
+    }
+
+    /**
+     * With TIMELINE set, one line per measured webhook to {@code <TIMELINE>-<name>.txt}: microseconds from the
+     * window's start to its intended send time, its intake latency, its end-to-end latency (-1: never received,
+     * arrived[i] == 0) and how late this JVM sent it (both latencies include that). Stalls show up as runs of slow
+     * lines.
+     */
+    void writeTimeline(String name, long[] arrived) throws IOException {
+      String timeline = System.getenv("TIMELINE");
+      if (timeline == null) {
+        return;
+      }
+      try (var out = Files.newBufferedWriter(Path.of(timeline + "-" + name + ".txt"))) {
+        for (int i = from; i < intended.length; i++) {
+          long arrival = arrived[i];
+          out.write((intended[i] - intended[from]) / 1000 + " " + intake[i] / 1000
+              + " " + (arrival == 0 ? -1 : (arrival - intended[i]) / 1000) + " " + (sent[i] - intended[i]) / 1000
+              + "\n");
+        }
       }
     }
   }
