@@ -10,6 +10,7 @@ import io.switchboard.ingress.RecentRequests;
 import io.switchboard.ingress.SignInThrottle;
 import io.switchboard.metrics.Meters;
 import io.switchboard.parser.ParserVerticle;
+import io.switchboard.runtime.AckLoops;
 import io.switchboard.storage.StorageVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -95,14 +96,15 @@ public final class Switchboard {
     RecentRequests recent = new RecentRequests(config.ingress().ringSize());
     RateLimits limits = new RateLimits();
     SignInThrottle throttle = new SignInThrottle();
+    AckLoops ackLoops = AckLoops.open(vertx, loops);
     // Each stage is deployed before the one that feeds it.
-    return vertx.deployVerticle(new StorageVerticle(config.storage(), config.subscriptions(), meters))
+    return vertx.deployVerticle(new StorageVerticle(config.storage(), config.subscriptions(), ackLoops, meters))
         .compose(id -> vertx.deployVerticle(new OutcomesVerticle(config.delivery(), meters)))
         .compose(id -> vertx.deployVerticle(new DispatchVerticle(config.delivery())))
         .compose(id -> vertx.deployVerticle(new PlannerVerticle()))
         .compose(id -> vertx.deployVerticle(() -> new ParserVerticle(meters),
             new DeploymentOptions().setInstances(loops).setThreadingModel(ThreadingModel.WORKER)))
-        .compose(id -> vertx.deployVerticle(() -> new IngressVerticle(config, recent, limits, throttle, meters),
+        .compose(id -> vertx.deployVerticle(() -> new IngressVerticle(config, recent, limits, throttle, ackLoops, meters),
             new DeploymentOptions().setInstances(loops)))
         .<Void>mapEmpty()
         .onSuccess(v -> vertx.eventBus().publish(Bus.PIPELINE_DEPLOYED, null));

@@ -4,6 +4,7 @@ import io.switchboard.api.Bus;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.config.SwitchboardConfig.Source;
 import io.switchboard.metrics.Meters;
+import io.switchboard.runtime.AckLoops;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -28,10 +29,12 @@ public final class IngressVerticle extends VerticleBase {
   private final Meters meters;
   private ConsoleSessions sessions;
   private final SignInThrottle throttle;
+  private final AckLoops ackLoops;
 
   public IngressVerticle(SwitchboardConfig config, RecentRequests recent, RateLimits limits, SignInThrottle throttle,
-      Meters meters) {
+      AckLoops ackLoops, Meters meters) {
     this.throttle = throttle;
+    this.ackLoops = ackLoops;
     this.config = config;
     this.recent = recent;
     this.limits = limits;
@@ -40,6 +43,11 @@ public final class IngressVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    return ackLoops.pin(context, this::startOnAckLoop);
+  }
+
+  /** Its server, and so every request, lives on an ack loop: no fan-out work queues ahead of a webhook. */
+  private Future<?> startOnAckLoop() {
     sessions = new ConsoleSessions(vertx, config.admin().sessionTimeout());
     vertx.setPeriodic(60_000, id -> sessions.purgeExpired());
     return ConsolePages.load(vertx).compose(this::listen);

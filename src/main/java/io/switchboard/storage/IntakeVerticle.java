@@ -4,6 +4,7 @@ import io.switchboard.api.Bus;
 import io.switchboard.api.StoreWebhook;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.metrics.Meters;
+import io.switchboard.runtime.AckLoops;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.pgclient.PgConnectOptions;
@@ -17,18 +18,25 @@ final class IntakeVerticle extends VerticleBase {
 
   private final PgConnectOptions options;
   private final SwitchboardConfig.Storage config;
+  private final AckLoops ackLoops;
   private final Meters meters;
   private Pool pool;
   private ParserHandOff handOff;
 
-  IntakeVerticle(PgConnectOptions options, SwitchboardConfig.Storage config, Meters meters) {
+  IntakeVerticle(PgConnectOptions options, SwitchboardConfig.Storage config, AckLoops ackLoops, Meters meters) {
     this.options = options;
     this.config = config;
+    this.ackLoops = ackLoops;
     this.meters = meters;
   }
 
   @Override
   public Future<?> start() {
+    return ackLoops.pin(context, this::startOnAckLoop);
+  }
+
+  /** Its connections, consumer and group commits live on an ack loop, beside the ingress. */
+  private Future<?> startOnAckLoop() {
     pool = Pools.durableAppending(vertx, options, 2, "intake");
     handOff = new ParserHandOff(vertx, config.maxBatchSize());
     // One write in flight: the next group takes every request that arrived during this commit (bigger groups

@@ -4,6 +4,7 @@ import io.switchboard.api.Bus;
 import io.switchboard.api.ReplyCodes;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.metrics.Meters;
+import io.switchboard.runtime.AckLoops;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.pgclient.PgConnectOptions;
@@ -20,15 +21,17 @@ public final class StorageVerticle extends VerticleBase {
 
   private final SwitchboardConfig.Storage config;
   private final List<SwitchboardConfig.Subscription> configured;
+  private final AckLoops ackLoops;
   private final Meters meters;
   private PostgresServer server;
   private StorageWatch watch;
   private long watchTimer = -1;
 
   public StorageVerticle(SwitchboardConfig.Storage config, List<SwitchboardConfig.Subscription> configured,
-      Meters meters) {
+      AckLoops ackLoops, Meters meters) {
     this.config = config;
     this.configured = configured;
+    this.ackLoops = ackLoops;
     this.meters = meters;
   }
 
@@ -63,7 +66,7 @@ public final class StorageVerticle extends VerticleBase {
   private Future<?> deployStorage(PgConnectOptions options) {
     return vertx.deployVerticle(new SubscriptionsVerticle(options, configured))
         .compose(id -> vertx.deployVerticle(new PipelineWritesVerticle(options, config, meters)))
-        .compose(id -> vertx.deployVerticle(new IntakeVerticle(options, config, meters)))
+        .compose(id -> vertx.deployVerticle(new IntakeVerticle(options, config, ackLoops, meters)))
         .compose(id -> vertx.deployVerticle(new RecoveryVerticle(options, config)))
         .compose(id -> vertx.deployVerticle(new HousekeepingVerticle(options, config, meters)))
         .compose(id -> vertx.deployVerticle(new ManagementVerticle(options, config)));
