@@ -53,8 +53,9 @@ public final class Switchboard {
 
   /**
    * A Vertx whose own metrics (HTTP server and client, pools) and the JVM's land in {@code registry}, codecs
-   * registered. One event loop per core: the verticles hand every webhook to each other, and a hop between
-   * two busy loops is cheaper than waking a third thread (BENCHMARKS.md).
+   * registered. One event loop per core for the fan-out: its verticles hand every webhook to each other, and a
+   * hop between two busy loops is cheaper than waking a third thread (BENCHMARKS.md). The acknowledgement path
+   * has loops of its own ({@link AckLoops}, from {@link #deploy}).
    * Event-bus meters are off: they cost a registry lookup per message, several messages per webhook.
    */
   public static Vertx vertx(MeterRegistry registry) {
@@ -104,7 +105,8 @@ public final class Switchboard {
         .compose(id -> vertx.deployVerticle(new PlannerVerticle()))
         .compose(id -> vertx.deployVerticle(() -> new ParserVerticle(meters),
             new DeploymentOptions().setInstances(loops).setThreadingModel(ThreadingModel.WORKER)))
-        .compose(id -> vertx.deployVerticle(() -> new IngressVerticle(config, recent, limits, throttle, ackLoops, meters),
+        .compose(id -> vertx.deployVerticle(
+            () -> new IngressVerticle(config, recent, limits, throttle, ackLoops, meters),
             new DeploymentOptions().setInstances(loops)))
         .<Void>mapEmpty()
         .onSuccess(v -> vertx.eventBus().publish(Bus.PIPELINE_DEPLOYED, null));

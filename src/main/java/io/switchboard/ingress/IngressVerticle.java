@@ -18,8 +18,8 @@ import java.util.function.BiConsumer;
 
 /**
  * The HTTP front door: provider webhooks, health, the debug buffer, the management API and the console. One
- * instance per event loop; they share the port, the ring buffer and the console's sessions. Everything that
- * needs Postgres is asked of storage over the bus.
+ * instance per ack loop ({@link AckLoops}); they share the port, the ring buffer and the console's sessions.
+ * Everything that needs Postgres is asked of storage over the bus.
  */
 public final class IngressVerticle extends VerticleBase {
 
