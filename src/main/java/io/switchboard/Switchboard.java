@@ -97,7 +97,7 @@ public final class Switchboard {
     RecentRequests recent = new RecentRequests(config.ingress().ringSize());
     RateLimits limits = new RateLimits();
     SignInThrottle throttle = new SignInThrottle();
-    AckLoops ackLoops = AckLoops.open(vertx, loops);
+    AckLoops ackLoops = new AckLoops(vertx, loops);
     // Each stage is deployed before the one that feeds it.
     return vertx.deployVerticle(new StorageVerticle(config.storage(), config.subscriptions(), ackLoops, meters))
         .compose(id -> vertx.deployVerticle(new OutcomesVerticle(config.delivery(), meters)))

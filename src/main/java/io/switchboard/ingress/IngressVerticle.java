@@ -43,7 +43,7 @@ public final class IngressVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return ackLoops.pin(context, this::startOnAckLoop);
+    return ackLoops.pin(context).compose(ack -> AckLoops.on(ack, this::startOnAckLoop));
   }
 
   /** Its server, and so every request, lives on an ack loop: no fan-out work queues ahead of a webhook. */

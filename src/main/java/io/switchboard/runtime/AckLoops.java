@@ -6,6 +6,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.CloseFuture;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.VertxThreadFactory;
@@ -15,67 +17,90 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Event loops of the acknowledgement path's own: the ingress and the intake's group commit run here and nothing
- * else does, so a webhook's 200 never waits in a loop's queue behind fan-out work (callbacks, their responses,
- * the pipeline's writes), which keeps Vert.x's loops (BENCHMARKS.md, session 11).
+ * The acknowledgement path's own event loops. The ingress and the intake's group commit run on them, the fan-out
+ * never does, so a webhook's 200 does not wait in a loop's queue behind a batch of callbacks, their responses or
+ * the pipeline's writes (BENCHMARKS.md, "Session 11").
  *
- * <p>Vert.x deploys each verticle instance on the next loop of its own group, so a verticle is moved here from its
- * {@code start}: {@link #pin} runs the rest of its start on a context of one of these loops, and everything it then
- * creates (HTTP server, bus consumers, Postgres connections, timers) lives there. This takes Vert.x's internal
- * context builder, the one way it offers to choose a loop. The loops stop once every verticle pinned here is
- * undeployed.
+ * <p>Vert.x places each verticle instance on the next loop of its own group, so a verticle moves here itself:
+ * {@link #pin} gives it a context on the next ack loop that belongs to the same deployment and closes with it, and
+ * {@link #on} runs its start (and its stop, if it has one) there. What it creates there (HTTP server, bus
+ * consumers, timers, Postgres connections) lives on that loop and is closed when the verticle is undeployed.
+ * Choosing a loop takes Vert.x's internal context builder. Vert.x's blocked-thread checker does not watch these
+ * loops: it only knows the threads Vert.x made itself.
+ *
+ * <p>The loops are made for the first verticle pinned and stopped once the last one has closed.
  */
 public final class AckLoops {
 
-  private static final long MAX_EXECUTE_SECONDS = 2; // Vert.x's own limit for an event loop
-  private static final long QUIET_MILLIS = 200;
+  private static final long QUIET_MILLIS = 100;
+  private static final int IO_RATIO = 50; // Vert.x's default for its own loops
   private static final long SHUTDOWN_SECONDS = 10;
 
   private final VertxInternal vertx;
-  private final EventLoopGroup group;
-  private final AtomicInteger pinned = new AtomicInteger();
+  private final int size;
+  private EventLoopGroup group;
+  private int pinned;
 
-  private AckLoops(VertxInternal vertx, EventLoopGroup group) {
-    this.vertx = vertx;
-    this.group = group;
-  }
-
-  /** {@code size} loops, started with their first task. */
-  public static AckLoops open(Vertx vertx, int size) {
-    VertxInternal internal = (VertxInternal) vertx;
-    AtomicInteger count = new AtomicInteger();
-    EventLoopGroup group = internal.transport().eventLoopGroup(Transport.IO_EVENT_LOOP_GROUP, size,
-        task -> VertxThreadFactory.INSTANCE.newVertxThread(task, "switchboard-ack-loop-" + count.getAndIncrement(),
-            false, MAX_EXECUTE_SECONDS, TimeUnit.SECONDS), 50);
-    return new AckLoops(internal, group);
+  public AckLoops(Vertx vertx, int size) {
+    this.vertx = (VertxInternal) vertx;
+    this.size = size;
   }
 
   /**
-   * Runs {@code start} on the next of these loops, in a context that closes with {@code owner} (the verticle's own):
-   * undeploying the verticle closes what {@code start} created.
+   * A context on the next ack loop, of {@code owner}'s deployment and closed with it; failed if {@code owner} is
+   * already closing (its verticle was undeployed before it started).
    */
-  public Future<?> pin(Context owner, Supplier<Future<?>> start) {
-    EventLoop loop = (EventLoop) group.next();
+  public synchronized Future<Context> pin(Context owner) {
     ContextInternal verticleContext = (ContextInternal) owner;
-    ContextInternal context = vertx.contextBuilder().withEventLoop(loop)
-        .withCloseFuture(verticleContext.closeFuture()).build();
-    pinned.incrementAndGet();
-    verticleContext.closeFuture().add(completion -> {
-      release();
-      completion.succeed();
+    CloseFuture closing = verticleContext.closeFuture();
+    if (closing.isClosed()) {
+      return Future.failedFuture(new IllegalStateException("the verticle was undeployed before it started"));
+    }
+    if (group == null) {
+      group = newGroup();
+    }
+    pinned++;
+    closing.future().onComplete(closed -> release());
+    return Future.succeededFuture(verticleContext.toBuilder().withEventLoop((EventLoop) group.next()).build());
+  }
+
+  /** Runs {@code task} on {@code context}: done when its future is, failed if it throws. */
+  public static Future<Void> on(Context context, Supplier<? extends Future<?>> task) {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      Future<?> result;
+      try {
+        result = task.get();
+      } catch (RuntimeException e) {
+        done.fail(e);
+        return;
+      }
+      result.<Void>mapEmpty().onComplete(done);
     });
-    Promise<Object> started = Promise.promise();
-    context.runOnContext(v -> start.get().<Object>map(result -> result).onComplete(started));
-    return started.future();
+    return done.future();
+  }
+
+  /** Whether loops are up and not stopping: for tests. */
+  synchronized boolean running() {
+    return group != null && !group.isShuttingDown();
+  }
+
+  private EventLoopGroup newGroup() {
+    AtomicInteger count = new AtomicInteger();
+    return vertx.transport().eventLoopGroup(Transport.IO_EVENT_LOOP_GROUP, size, task -> VertxThreadFactory.INSTANCE
+        .newVertxThread(task, "switchboard-ack-loop-" + count.getAndIncrement(), false,
+            VertxOptions.DEFAULT_MAX_EVENT_LOOP_EXECUTE_TIME, VertxOptions.DEFAULT_MAX_EVENT_LOOP_EXECUTE_TIME_UNIT),
+        IO_RATIO);
   }
 
   /**
-   * The last pinned verticle is closing: the loops finish what its close hands them (a quiet period with no new
-   * task), then stop.
+   * A pinned verticle has closed (every close hook done). After the last one, the loops run what is still queued
+   * (a quiet period with no new task) and stop; a later pin makes new ones.
    */
-  private void release() {
-    if (pinned.decrementAndGet() == 0) {
+  private synchronized void release() {
+    if (--pinned == 0) {
       group.shutdownGracefully(QUIET_MILLIS, SHUTDOWN_SECONDS * 1000, TimeUnit.MILLISECONDS);
+      group = null;
     }
   }
 }

@@ -5,6 +5,7 @@ import io.switchboard.api.StoreWebhook;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.metrics.Meters;
 import io.switchboard.runtime.AckLoops;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.pgclient.PgConnectOptions;
@@ -22,6 +23,7 @@ final class IntakeVerticle extends VerticleBase {
   private final Meters meters;
   private Pool pool;
   private ParserHandOff handOff;
+  private Context ackContext;
 
   IntakeVerticle(PgConnectOptions options, SwitchboardConfig.Storage config, AckLoops ackLoops, Meters meters) {
     this.options = options;
@@ -32,7 +34,10 @@ final class IntakeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return ackLoops.pin(context, this::startOnAckLoop);
+    return ackLoops.pin(context).compose(ack -> {
+      ackContext = ack;
+      return AckLoops.on(ack, this::startOnAckLoop);
+    });
   }
 
   /** Its connections, consumer and group commits live on an ack loop, beside the ingress. */
@@ -51,7 +56,10 @@ final class IntakeVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    handOff.flush();
-    return Pools.close(pool);
+    // The hand-off and the pool are the ack loop's: the last hand-off and the close run there too.
+    return ackContext == null ? Future.succeededFuture() : AckLoops.on(ackContext, () -> {
+      handOff.flush();
+      return Pools.close(pool);
+    });
   }
 }

@@ -2,11 +2,15 @@ package io.switchboard.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -25,24 +29,44 @@ class AckLoopsTest {
 
   private static final String ACK_LOOP = "switchboard-ack-loop-";
 
-  /** An HTTP server started on an ack loop; it answers with the name of the thread that handled the request. */
+  /**
+   * Starts on an ack loop an HTTP server that answers with the handling thread's name, a bus consumer and a
+   * periodic timer; stops there too. Each thread it ran on is recorded.
+   */
   private static final class PinnedServer extends VerticleBase {
     private final AckLoops loops;
-    private final Set<Thread> threads;
+    private final Set<String> threads;
+    private final String address;
+    private Context ack;
     private HttpServer server;
+    private long timer;
 
-    PinnedServer(AckLoops loops, Set<Thread> threads) {
+    PinnedServer(AckLoops loops, Set<String> threads, String address) {
       this.loops = loops;
       this.threads = threads;
+      this.address = address;
     }
 
     @Override
     public Future<?> start() {
-      return loops.pin(context, () -> {
-        threads.add(Thread.currentThread());
-        server = vertx.createHttpServer()
-            .requestHandler(request -> request.response().end(Thread.currentThread().getName()));
-        return server.listen(0, "127.0.0.1");
+      return loops.pin(context).compose(pinned -> {
+        ack = pinned;
+        return AckLoops.on(pinned, () -> {
+          threads.add(Thread.currentThread().getName());
+          timer = vertx.setPeriodic(60_000, id -> {});
+          vertx.eventBus().consumer(address, m -> m.reply(Thread.currentThread().getName()));
+          server = vertx.createHttpServer()
+              .requestHandler(request -> request.response().end(Thread.currentThread().getName()));
+          return server.listen(0, "127.0.0.1");
+        });
+      });
+    }
+
+    @Override
+    public Future<?> stop() {
+      return AckLoops.on(ack, () -> {
+        threads.add("stop on " + Thread.currentThread().getName());
+        return Future.succeededFuture();
       });
     }
 
@@ -59,54 +83,80 @@ class AckLoopsTest {
   }
 
   @Test
-  @DisplayName("a pinned verticle starts, serves and times on an ack loop, one loop after another")
+  @DisplayName("a pinned verticle's start, requests and bus messages run on an ack loop, one loop after another")
   void pinned(Vertx vertx, VertxTestContext test) {
-    AckLoops loops = AckLoops.open(vertx, 2);
-    Set<Thread> threads = ConcurrentHashMap.newKeySet();
-    PinnedServer first = new PinnedServer(loops, threads);
-    PinnedServer second = new PinnedServer(loops, threads);
+    AckLoops loops = new AckLoops(vertx, 2);
+    Set<String> threads = ConcurrentHashMap.newKeySet();
+    PinnedServer first = new PinnedServer(loops, threads, "first");
+    PinnedServer second = new PinnedServer(loops, threads, "second");
     HttpClient client = vertx.createHttpClient();
     vertx.deployVerticle(first)
         .compose(id -> vertx.deployVerticle(second))
-        .compose(id -> Future.all(threadNameFrom(client, first.port()), threadNameFrom(client, second.port())))
+        .compose(id -> Future.all(threadNameFrom(client, first.port()), threadNameFrom(client, second.port()),
+            vertx.eventBus().<String>request("first", "").map(reply -> reply.body())))
         .onComplete(test.succeeding(names -> test.verify(() -> {
           List<String> served = names.list();
-          assertTrue(served.get(0).startsWith(ACK_LOOP), "served on " + served.get(0));
-          assertTrue(served.get(1).startsWith(ACK_LOOP), "served on " + served.get(1));
-          assertEquals(2, threads.size(), "two verticles pinned to two loops take one each");
-          assertTrue(threads.stream().allMatch(t -> t.getName().startsWith(ACK_LOOP)), "started on " + threads);
+          served.forEach(name -> assertTrue(name.startsWith(ACK_LOOP), "ran on " + name));
+          assertEquals(served.get(0), served.get(2), "the consumer runs where its verticle's server does");
+          assertEquals(2, threads.size(), "two verticles pinned over two loops take one each: " + threads);
+          assertTrue(threads.stream().allMatch(name -> name.startsWith(ACK_LOOP)), "started on " + threads);
           test.completeNow();
         })));
   }
 
   @Test
-  @DisplayName("undeploying closes what a pinned start created; the loops stop with the last pinned verticle")
+  @DisplayName("undeploying stops on the ack loop and closes the server, consumer and timer its start made; the "
+      + "loops stop with the last pinned verticle")
   void lifecycle(Vertx vertx, VertxTestContext test) {
-    AckLoops loops = AckLoops.open(vertx, 1);
-    Set<Thread> threads = ConcurrentHashMap.newKeySet();
-    PinnedServer first = new PinnedServer(loops, threads);
-    PinnedServer second = new PinnedServer(loops, threads);
+    AckLoops loops = new AckLoops(vertx, 1);
+    Set<String> threads = ConcurrentHashMap.newKeySet();
+    PinnedServer first = new PinnedServer(loops, threads, "first");
+    PinnedServer second = new PinnedServer(loops, threads, "second");
     HttpClient client = vertx.createHttpClient();
     vertx.deployVerticle(first)
         .compose(firstId -> vertx.deployVerticle(second).compose(secondId -> vertx.undeploy(firstId)
             .compose(v -> {
-              test.verify(() -> assertTrue(threads.iterator().next().isAlive(), "one pinned verticle is left"));
+              test.verify(() -> assertTrue(loops.running(), "one pinned verticle is left"));
               return threadNameFrom(client, second.port());
             })
             .compose(served -> vertx.undeploy(secondId))))
-        .compose(v -> threadNameFrom(client, second.port())
-            .transform(after -> Future.succeededFuture(after.failed())))
-        .onComplete(test.succeeding(refused -> {
-          test.verify(() -> assertTrue(refused, "the server a pinned start opened is closed with its verticle"));
-          Thread loop = threads.iterator().next();
-          // The loop stops after a quiet period: poll until it has, within the test's timeout.
-          vertx.setPeriodic(20, id -> {
-            if (!loop.isAlive()) {
-              vertx.cancelTimer(id);
-              test.verify(() -> assertFalse(loop.isAlive()));
-              test.completeNow();
-            }
+        .compose(v -> {
+          test.verify(() -> {
+            assertFalse(loops.running(), "the last pinned verticle has closed: the loops stop");
+            assertTrue(threads.contains("stop on " + ACK_LOOP + "0"), "stopped on " + threads);
+            assertFalse(vertx.cancelTimer(first.timer), "the timer its start set is cancelled");
           });
+          return vertx.eventBus().request("first", "").transform(reply -> Future.succeededFuture(reply.cause()));
+        })
+        .compose(noHandler -> {
+          test.verify(() -> {
+            ReplyException e = assertInstanceOf(ReplyException.class, noHandler, "the consumer is gone");
+            assertEquals(ReplyFailure.NO_HANDLERS, e.failureType());
+          });
+          return threadNameFrom(client, second.port()).transform(after -> Future.succeededFuture(after.failed()));
+        })
+        .onComplete(test.succeeding(refused -> test.verify(() -> {
+          assertTrue(refused, "the server its start opened is closed");
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("a pinned start that throws fails the deployment, and releases the loops")
+  void throwingStart(Vertx vertx, VertxTestContext test) {
+    AckLoops loops = new AckLoops(vertx, 1);
+    VerticleBase throwing = new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        return loops.pin(context).compose(ack -> AckLoops.on(ack, () -> {
+          throw new IllegalArgumentException("bad options");
         }));
+      }
+    };
+    vertx.deployVerticle(throwing).onComplete(test.failing(e -> test.verify(() -> {
+      assertEquals("bad options", e.getMessage());
+      assertFalse(loops.running(), "the failed verticle was undeployed, and with it the loops' last user");
+      test.completeNow();
+    })));
   }
 }
