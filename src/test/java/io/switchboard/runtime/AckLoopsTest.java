@@ -75,6 +75,16 @@ class AckLoopsTest {
     }
   }
 
+  /** Two pinned servers over {@code size} ack loops, recording their threads in one set. */
+  private record Servers(AckLoops loops, Set<String> threads, PinnedServer first, PinnedServer second) {
+    static Servers over(Vertx vertx, int size) {
+      AckLoops loops = new AckLoops(vertx, size);
+      Set<String> threads = ConcurrentHashMap.newKeySet();
+      return new Servers(loops, threads, new PinnedServer(loops, threads, "first"),
+          new PinnedServer(loops, threads, "second"));
+    }
+  }
+
   private static Future<String> threadNameFrom(HttpClient client, int port) {
     return client.request(HttpMethod.GET, port, "127.0.0.1", "/")
         .compose(request -> request.send())
@@ -85,21 +95,20 @@ class AckLoopsTest {
   @Test
   @DisplayName("a pinned verticle's start, requests and bus messages run on an ack loop, one loop after another")
   void pinned(Vertx vertx, VertxTestContext test) {
-    AckLoops loops = new AckLoops(vertx, 2);
-    Set<String> threads = ConcurrentHashMap.newKeySet();
-    PinnedServer first = new PinnedServer(loops, threads, "first");
-    PinnedServer second = new PinnedServer(loops, threads, "second");
+    Servers servers = Servers.over(vertx, 2);
     HttpClient client = vertx.createHttpClient();
-    vertx.deployVerticle(first)
-        .compose(id -> vertx.deployVerticle(second))
-        .compose(id -> Future.all(threadNameFrom(client, first.port()), threadNameFrom(client, second.port()),
+    vertx.deployVerticle(servers.first())
+        .compose(id -> vertx.deployVerticle(servers.second()))
+        .compose(id -> Future.all(threadNameFrom(client, servers.first().port()),
+            threadNameFrom(client, servers.second().port()),
             vertx.eventBus().<String>request("first", "").map(reply -> reply.body())))
         .onComplete(test.succeeding(names -> test.verify(() -> {
           List<String> served = names.list();
           served.forEach(name -> assertTrue(name.startsWith(ACK_LOOP), "ran on " + name));
           assertEquals(served.get(0), served.get(2), "the consumer runs where its verticle's server does");
-          assertEquals(2, threads.size(), "two verticles pinned over two loops take one each: " + threads);
-          assertTrue(threads.stream().allMatch(name -> name.startsWith(ACK_LOOP)), "started on " + threads);
+          Set<String> started = servers.threads();
+          assertEquals(2, started.size(), "two verticles pinned over two loops take one each: " + started);
+          assertTrue(started.stream().allMatch(name -> name.startsWith(ACK_LOOP)), "started on " + started);
           test.completeNow();
         })));
   }
@@ -108,23 +117,20 @@ class AckLoopsTest {
   @DisplayName("undeploying stops on the ack loop and closes the server, consumer and timer its start made; the "
       + "loops stop with the last pinned verticle")
   void lifecycle(Vertx vertx, VertxTestContext test) {
-    AckLoops loops = new AckLoops(vertx, 1);
-    Set<String> threads = ConcurrentHashMap.newKeySet();
-    PinnedServer first = new PinnedServer(loops, threads, "first");
-    PinnedServer second = new PinnedServer(loops, threads, "second");
+    Servers servers = Servers.over(vertx, 1);
     HttpClient client = vertx.createHttpClient();
-    vertx.deployVerticle(first)
-        .compose(firstId -> vertx.deployVerticle(second).compose(secondId -> vertx.undeploy(firstId)
+    vertx.deployVerticle(servers.first())
+        .compose(firstId -> vertx.deployVerticle(servers.second()).compose(secondId -> vertx.undeploy(firstId)
             .compose(v -> {
-              test.verify(() -> assertTrue(loops.running(), "one pinned verticle is left"));
-              return threadNameFrom(client, second.port());
+              test.verify(() -> assertTrue(servers.loops().running(), "one pinned verticle is left"));
+              return threadNameFrom(client, servers.second().port());
             })
             .compose(served -> vertx.undeploy(secondId))))
         .compose(v -> {
           test.verify(() -> {
-            assertFalse(loops.running(), "the last pinned verticle has closed: the loops stop");
-            assertTrue(threads.contains("stop on " + ACK_LOOP + "0"), "stopped on " + threads);
-            assertFalse(vertx.cancelTimer(first.timer), "the timer its start set is cancelled");
+            assertFalse(servers.loops().running(), "the last pinned verticle has closed: the loops stop");
+            assertTrue(servers.threads().contains("stop on " + ACK_LOOP + "0"), "stopped on " + servers.threads());
+            assertFalse(vertx.cancelTimer(servers.first().timer), "the timer its start set is cancelled");
           });
           return vertx.eventBus().request("first", "").transform(reply -> Future.succeededFuture(reply.cause()));
         })
@@ -133,7 +139,8 @@ class AckLoopsTest {
             ReplyException e = assertInstanceOf(ReplyException.class, noHandler, "the consumer is gone");
             assertEquals(ReplyFailure.NO_HANDLERS, e.failureType());
           });
-          return threadNameFrom(client, second.port()).transform(after -> Future.succeededFuture(after.failed()));
+          return threadNameFrom(client, servers.second().port())
+              .transform(after -> Future.succeededFuture(after.failed()));
         })
         .onComplete(test.succeeding(refused -> test.verify(() -> {
           assertTrue(refused, "the server its start opened is closed");
