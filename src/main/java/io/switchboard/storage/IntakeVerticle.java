@@ -58,7 +58,9 @@ final class IntakeVerticle extends VerticleBase {
   public Future<?> stop() {
     // The hand-off and the pool are the ack loop's: the last hand-off and the close run there too.
     return ackContext == null ? Future.succeededFuture() : AckLoops.on(ackContext, () -> {
-      handOff.flush();
+      if (handOff != null) {
+        handOff.flush();
+      }
       return Pools.close(pool);
     });
   }
